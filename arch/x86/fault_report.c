@@ -1,0 +1,106 @@
+/*
+ * The fatal fault report: which exception, why, where, every register, and how the
+ * kernel got there. Printed once, before the domain is shut down as crashed.
+ */
+#include "lib/printk.h"
+#include "arch/x86/backtrace.h"
+#include "arch/x86/fault_report.h"
+#include "arch/x86/setup.h"
+
+/* Mnemonic and name of each vector (Intel SDM vol. 3, table 6-1). */
+static const char *const trap_names[TRAP_NR_VECTORS][2] = {
+    [0] = {"#DE", "divide error"},
+    [1] = {"#DB", "debug"},
+    [2] = {"NMI", "non-maskable interrupt"},
+    [3] = {"#BP", "breakpoint"},
+    [4] = {"#OF", "overflow"},
+    [5] = {"#BR", "bound range exceeded"},
+    [6] = {"#UD", "invalid opcode"},
+    [7] = {"#NM", "device not available"},
+    [8] = {"#DF", "double fault"},
+    [9] = {"#MF", "coprocessor segment overrun"},
+    [10] = {"#TS", "invalid TSS"},
+    [11] = {"#NP", "segment not present"},
+    [12] = {"#SS", "stack-segment fault"},
+    [13] = {"#GP", "general protection fault"},
+    [14] = {"#PF", "page fault"},
+    [15] = {"#15", "reserved"},
+    [16] = {"#MF", "x87 floating-point error"},
+    [17] = {"#AC", "alignment check"},
+    [18] = {"#MC", "machine check"},
+    [19] = {"#XM", "SIMD floating-point error"},
+    [20] = {"#VE", "virtualization exception"},
+    [21] = {"#CP", "control protection"},
+    [28] = {"#HV", "hypervisor injection"},
+    [29] = {"#VC", "VMM communication"},
+    [30] = {"#SX", "security exception"},
+};
+
+const char *trap_name(unsigned int vector)
+{
+    if (vector == TRAP_EVENT_UPCALL)
+        return "event upcall";
+    if (vector == TRAP_FAILSAFE)
+        return "failsafe callback (Xen could not restore the guest's segments)";
+    if (vector < TRAP_NR_VECTORS && trap_names[vector][1])
+        return trap_names[vector][1];
+    return "reserved";
+}
+
+static const char *trap_mnemonic(unsigned int vector)
+{
+    if (vector < TRAP_NR_VECTORS && trap_names[vector][0])
+        return trap_names[vector][0];
+    return "--";
+}
+
+/* Page-fault error code bits (Intel SDM vol. 3, 4.7). */
+static void report_page_fault(uint64_t error_code)
+{
+    /* Xen stores the faulting address in the vCPU's cr2 slot (xen/arch-x86/xen.h). */
+    unsigned long cr2 = shared_info->vcpu_info[0].arch.cr2;
+
+    printk("Fault address (cr2): %016lx\n", cr2);
+    printk("Access: %s %s, %s page%s%s\n", error_code & (1 << 4) ? "instruction fetch" : "data",
+           error_code & (1 << 1) ? "write" : "read",
+           error_code & (1 << 0) ? "protection violation on a present" : "not-present",
+           error_code & (1 << 3) ? ", reserved bit set" : "",
+           error_code & (1 << 5) ? ", protection key" : "");
+}
+
+static void report_symbol(const char *label, uint64_t addr)
+{
+    uintptr_t off;
+    const char *name = kernel_symbol_lookup(addr, &off);
+
+    if (name)
+        printk("%s: %016lx %s+%#lx\n", label, addr, name, off);
+    else
+        printk("%s: %016lx\n", label, addr);
+}
+
+static void report_registers(const struct trap_frame *f)
+{
+    printk("rax: %016lx  rbx: %016lx  rcx: %016lx\n", f->rax, f->rbx, f->rcx);
+    printk("rdx: %016lx  rsi: %016lx  rdi: %016lx\n", f->rdx, f->rsi, f->rdi);
+    printk("rbp: %016lx  rsp: %016lx  r8:  %016lx\n", f->rbp, f->rsp, f->r8);
+    printk("r9:  %016lx  r10: %016lx  r11: %016lx\n", f->r9, f->r10, f->r11);
+    printk("r12: %016lx  r13: %016lx  r14: %016lx\n", f->r12, f->r13, f->r14);
+    printk("r15: %016lx  rflags: %016lx\n", f->r15, f->rflags);
+    /* Xen keeps the interrupted event mask in bits 32-39 of the saved cs. */
+    printk("cs: %04lx  ss: %04lx\n", f->cs & 0xffff, f->ss & 0xffff);
+}
+
+void fault_report(const struct trap_frame *f)
+{
+    printk("\n*** Fatal exception: %s %s (vector %lu), error code %#lx\n", trap_mnemonic(f->vector),
+           trap_name(f->vector), f->vector, f->error_code);
+    if (f->vector == TRAP_PAGE_FAULT)
+        report_page_fault(f->error_code);
+    report_symbol("rip", f->rip);
+    report_registers(f);
+    /* The faulting function first: its return address is not on the stack. */
+    report_symbol("Faulting function", f->rip);
+    backtrace_print(f->rbp);
+    printk("Shutting the domain down as crashed (SHUTDOWN_crash)\n");
+}

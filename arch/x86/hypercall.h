@@ -1,0 +1,106 @@
+/*
+ * Hypercalls on x86_64 PV: one typed wrapper per hypercall the kernel uses.
+ *
+ * Xen fills hypercall_page (XEN_ELFNOTE_HYPERCALL_PAGE) with one 32-byte stub per
+ * hypercall number; calling stub N issues hypercall N (xen/xen.h, "hypercall_page").
+ * Register convention (xen/arch-x86/xen-x86_64.h): number in the stub, arguments in
+ * %rdi, %rsi, %rdx, %r10, %r8; result in %rax. The stub uses `syscall`, which clobbers
+ * %rcx and %r11. A negative result is a Xen errno value (xen/errno.h).
+ *
+ * Code above arch/ calls the hypercall_*() wrappers below, never the raw macros.
+ */
+#ifndef ARCH_X86_HYPERCALL_H
+#define ARCH_X86_HYPERCALL_H
+
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/sched.h>
+#include <xen/callback.h>
+#include <xen/event_channel.h>
+#include <xen/version.h>
+#include <xen/vcpu.h>
+
+extern char hypercall_page[];
+
+#define _hypercall1(nr, a1)                                                                        \
+    ({                                                                                             \
+        long res_, i1_;                                                                            \
+        asm volatile("call hypercall_page + %c[off]"                                               \
+                     : "=a"(res_), "=D"(i1_)                                                       \
+                     : [off] "i"((nr)*32), "1"((long)(a1))                                         \
+                     : "rcx", "r11", "memory");                                                    \
+        res_;                                                                                      \
+    })
+
+#define _hypercall2(nr, a1, a2)                                                                    \
+    ({                                                                                             \
+        long res_, i1_, i2_;                                                                       \
+        asm volatile("call hypercall_page + %c[off]"                                               \
+                     : "=a"(res_), "=D"(i1_), "=S"(i2_)                                            \
+                     : [off] "i"((nr)*32), "1"((long)(a1)), "2"((long)(a2))                        \
+                     : "rcx", "r11", "memory");                                                    \
+        res_;                                                                                      \
+    })
+
+#define _hypercall3(nr, a1, a2, a3)                                                                \
+    ({                                                                                             \
+        long res_, i1_, i2_, i3_;                                                                  \
+        asm volatile("call hypercall_page + %c[off]"                                               \
+                     : "=a"(res_), "=D"(i1_), "=S"(i2_), "=d"(i3_)                                 \
+                     : [off] "i"((nr)*32), "1"((long)(a1)), "2"((long)(a2)), "3"((long)(a3))       \
+                     : "rcx", "r11", "memory");                                                    \
+        res_;                                                                                      \
+    })
+
+#define _hypercall4(nr, a1, a2, a3, a4)                                                            \
+    ({                                                                                             \
+        long res_, i1_, i2_, i3_;                                                                  \
+        register long a4_ asm("r10") = (long)(a4);                                                 \
+        asm volatile("call hypercall_page + %c[off]"                                               \
+                     : "=a"(res_), "=D"(i1_), "=S"(i2_), "=d"(i3_), "+r"(a4_)                      \
+                     : [off] "i"((nr)*32), "1"((long)(a1)), "2"((long)(a2)), "3"((long)(a3))       \
+                     : "rcx", "r11", "memory");                                                    \
+        res_;                                                                                      \
+    })
+
+static inline int hypercall_set_trap_table(const struct trap_info *table)
+{
+    return _hypercall1(__HYPERVISOR_set_trap_table, table);
+}
+
+static inline int hypercall_callback_op(int cmd, const void *arg)
+{
+    return _hypercall2(__HYPERVISOR_callback_op, cmd, arg);
+}
+
+static inline int hypercall_update_va_mapping(unsigned long va, uint64_t pte, unsigned long flags)
+{
+    return _hypercall3(__HYPERVISOR_update_va_mapping, va, pte, flags);
+}
+
+static inline int hypercall_console_io(int cmd, unsigned int count, const char *buf)
+{
+    return _hypercall3(__HYPERVISOR_console_io, cmd, count, buf);
+}
+
+static inline int hypercall_sched_op(int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_sched_op, cmd, arg);
+}
+
+static inline int hypercall_event_channel_op(int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_event_channel_op, cmd, arg);
+}
+
+static inline long hypercall_xen_version(int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_xen_version, cmd, arg);
+}
+
+static inline int hypercall_vcpu_op(int cmd, unsigned int vcpu, void *arg)
+{
+    return _hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
+}
+
+#endif

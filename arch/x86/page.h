@@ -1,0 +1,59 @@
+/*
+ * Pages, frames and the addresses the kernel uses for them on x86_64 PV.
+ *
+ * A PV guest sees two kinds of frame numbers: its own pseudo-physical frames (pfn,
+ * 0 .. nr_pages-1, contiguous) and the machine frames (mfn) they really are. The
+ * p2m list Xen hands over (start_info.mfn_list) maps pfn -> mfn; Xen's read-only
+ * machine_to_phys_mapping table maps mfn -> pfn (xen/arch-x86/xen-x86_64.h).
+ * The kernel is loaded at virtual base 0, so pfn N is at virtual address N * 4096.
+ */
+#ifndef ARCH_X86_PAGE_H
+#define ARCH_X86_PAGE_H
+
+#include <stdint.h>
+#include <xen/xen.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (1UL << PAGE_SHIFT)
+#define PAGE_MASK  (~(PAGE_SIZE - 1))
+
+/* Page-table entry bits (the x86 architecture's, as Xen validates them). */
+#define PTE_PRESENT  (1ULL << 0)
+#define PTE_RW       (1ULL << 1)
+#define PTE_USER     (1ULL << 2)
+#define PTE_ACCESSED (1ULL << 5)
+#define PTE_DIRTY    (1ULL << 6)
+#define PTE_NX       (1ULL << 63)
+
+typedef unsigned long pfn_t; /* pseudo-physical frame number */
+typedef unsigned long mfn_t; /* machine frame number */
+
+/* The p2m list, set from start_info.mfn_list at start of day (arch/x86/setup.c). */
+extern const unsigned long *arch_p2m;
+
+static inline void *pfn_to_virt(pfn_t pfn)
+{
+    return (void *)(pfn << PAGE_SHIFT);
+}
+
+static inline pfn_t virt_to_pfn(const void *va)
+{
+    return (uintptr_t)va >> PAGE_SHIFT;
+}
+
+static inline mfn_t pfn_to_mfn(pfn_t pfn)
+{
+    return arch_p2m[pfn];
+}
+
+static inline pfn_t mfn_to_pfn(mfn_t mfn)
+{
+    return machine_to_phys_mapping[mfn];
+}
+
+static inline void *mfn_to_virt(mfn_t mfn)
+{
+    return pfn_to_virt(mfn_to_pfn(mfn));
+}
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * The x86_64 PV start of day, in two steps around the console (kernel/start_kernel.c).
+ *
+ * arch_early_init checks that Xen handed over a 64-bit PV start_info and keeps a copy
+ * of it. arch_init maps the shared_info page, installs the trap table and callbacks,
+ * and unmaps page 0 so that NULL pointer dereferences fault.
+ */
+#include <xen/xen.h>
+
+#include "lib/panic.h"
+#include "lib/string.h"
+#include "arch/x86/backtrace.h"
+#include "arch/x86/hypercall.h"
+#include "arch/x86/page.h"
+#include "arch/x86/setup.h"
+#include "arch/x86/shutdown.h"
+#include "arch/x86/traps.h"
+
+static struct start_info start_info_copy;
+const struct start_info *const start_info = &start_info_copy;
+
+/* A page of the image whose frame is swapped for Xen's shared_info frame. */
+static uint8_t shared_info_page[PAGE_SIZE]
+    __attribute__((aligned(PAGE_SIZE), section(".bss.page_aligned")));
+struct shared_info *const shared_info = (struct shared_info *)shared_info_page;
+
+const unsigned long *arch_p2m;
+
+/* The magic of a 64-bit PV start_info: "xen-<ABI version>-<platform>" (xen/xen.h). */
+static const char start_info_magic[] = "xen-3.0-x86_64";
+
+/* Before the console exists; console_io reaches the serial line as dom0. */
+static void early_fatal(const char *msg)
+{
+    hypercall_console_io(CONSOLEIO_write, strlen(msg), msg);
+    arch_crash();
+}
+
+static void map_shared_info(unsigned long machine_addr)
+{
+    uint64_t pte =
+        (machine_addr & PAGE_MASK) | PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY | PTE_NX;
+    int rc = hypercall_update_va_mapping((unsigned long)shared_info_page, pte, UVMF_INVLPG);
+
+    if (rc)
+        panic("mapping shared_info (machine address %#lx) failed: %d\n", machine_addr, rc);
+}
+
+void arch_early_init(const struct start_info *si)
+{
+    if (memcmp(si->magic, start_info_magic, sizeof(start_info_magic) - 1) != 0)
+        early_fatal("Mini-OS: start_info magic is not xen-3.0-x86_64: not a 64-bit PV "
+                    "start of day\n");
+    start_info_copy = *si;
+    arch_p2m = (const unsigned long *)si->mfn_list;
+
+    panic_set_handler(arch_panic_handler);
+}
+
+void arch_init(void)
+{
+    int rc;
+
+    map_shared_info(start_info->shared_info);
+    traps_init();
+
+    /* Page 0 holds only _start (arch/x86/boot.S), which has run. */
+    rc = hypercall_update_va_mapping(0, 0, UVMF_INVLPG);
+    if (rc)
+        panic("unmapping page 0 failed: %d\n", rc);
+}

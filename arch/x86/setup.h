@@ -1,0 +1,21 @@
+/*
+ * Start of day on x86_64 PV: what Xen handed over, kept where the rest of the
+ * kernel can read it.
+ */
+#ifndef ARCH_X86_SETUP_H
+#define ARCH_X86_SETUP_H
+
+#include <stdint.h>
+#include <xen/xen.h>
+
+/* The kernel's copy of start_info, taken before anything can overwrite Xen's page. */
+extern const struct start_info *const start_info;
+/* Xen's shared_info page, mapped at start of day. */
+extern struct shared_info *const shared_info;
+/* The TSC when Xen entered _start (arch/x86/boot.S). */
+extern uint64_t boot_tsc;
+
+void arch_early_init(const struct start_info *si);
+void arch_init(void);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * Exceptions and Xen's callbacks on x86_64 PV: the saved register frame, and how a
+ * higher layer claims a vector or the event upcall without arch/ knowing about it.
+ */
+#ifndef ARCH_X86_TRAPS_H
+#define ARCH_X86_TRAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TRAP_NR_VECTORS   32
+#define TRAP_EVENT_UPCALL 256 /* not a vector: the event-channel callback */
+#define TRAP_FAILSAFE     257 /* not a vector: Xen's failsafe callback */
+
+#define TRAP_DIVIDE_ERROR    0
+#define TRAP_INVALID_OPCODE  6
+#define TRAP_GENERAL_PROTECT 13
+#define TRAP_PAGE_FAULT      14
+
+/* Pushed by arch/x86/trap_entry.S:trap_common, lowest address first. */
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    /* The hardware frame, as Xen built it. */
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/*
+ * A handler returns true when it dealt with the trap and execution may resume at
+ * frame->rip (which it may change); false lets the fault be reported as fatal.
+ */
+typedef bool (*trap_handler_fn)(struct trap_frame *frame);
+
+void traps_init(void);
+int trap_set_handler(unsigned int vector, trap_handler_fn fn);
+
+/* The event-channel layer registers the function that runs on each upcall. */
+typedef void (*event_upcall_fn)(struct trap_frame *frame);
+void trap_set_event_upcall(event_upcall_fn fn);
+
+void trap_dispatch(struct trap_frame *frame);
+
+#endif
