@@ -1,0 +1,93 @@
+/*
+ * Applying the command line Xen hands over in start_info.cmd_line to the options the
+ * kernel's files declare (kernel/param.h). A bad option never stops the boot: it is
+ * reported by name and ignored.
+ */
+#include <stdint.h>
+
+#include "lib/cmdline.h"
+#include "lib/errno.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+#include "kernel/param.h"
+
+extern const struct kernel_param __start_kernel_params[], __stop_kernel_params[];
+
+static const struct kernel_param *param_find(const struct kernel_param *first,
+                                             const struct kernel_param *last,
+                                             const struct cmdline_token *tok)
+{
+    const struct kernel_param *p;
+
+    for (p = first; p < last; p++)
+        if (cmdline_token_is(tok, p->name))
+            return p;
+    return NULL;
+}
+
+/* Returns NULL on success, or what was wrong with the token. */
+static const char *param_set(const struct kernel_param *p, const struct cmdline_token *tok)
+{
+    unsigned long number;
+
+    switch (p->kind) {
+    case PARAM_FLAG:
+        if (tok->has_value)
+            return "is a flag and takes no value";
+        *(bool *)p->value = true;
+        return NULL;
+    case PARAM_STRING:
+        if (!tok->has_value)
+            return "needs a value";
+        if (tok->value_len >= p->size)
+            return "value is too long";
+        memcpy(p->value, tok->value, tok->value_len);
+        ((char *)p->value)[tok->value_len] = '\0';
+        return NULL;
+    case PARAM_ULONG:
+        if (!tok->has_value)
+            return "needs a value";
+        if (parse_ulong(tok->value, tok->value_len, 0, &number) != 0)
+            return "needs a number";
+        *(unsigned long *)p->value = number;
+        return NULL;
+    }
+    return "has an unknown kind";
+}
+
+int params_apply(const char *line, size_t maxlen, const struct kernel_param *first,
+                 const struct kernel_param *last)
+{
+    struct cmdline_cursor cursor;
+    struct cmdline_token tok;
+    int problems = 0;
+
+    cmdline_start(&cursor, line, maxlen);
+    while (cmdline_next(&cursor, &tok)) {
+        const struct kernel_param *p;
+        const char *why;
+
+        if (tok.error) {
+            printk("cmdline: malformed option '%.*s' ignored\n", (int)tok.text_len, tok.text);
+            problems++;
+            continue;
+        }
+        p = param_find(first, last, &tok);
+        if (!p) {
+            printk("cmdline: unknown option '%.*s' ignored\n", (int)tok.key_len, tok.key);
+            problems++;
+            continue;
+        }
+        why = param_set(p, &tok);
+        if (why) {
+            printk("cmdline: option '%.*s' %s; ignored\n", (int)tok.text_len, tok.text, why);
+            problems++;
+        }
+    }
+    return problems;
+}
+
+int params_apply_all(const char *line, size_t maxlen)
+{
+    return params_apply(line, maxlen, __start_kernel_params, __stop_kernel_params);
+}

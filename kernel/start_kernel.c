@@ -1,0 +1,61 @@
+/*
+ * start_kernel: bring the kernel up in dependency order, run the application, and
+ * end the domain with the application's verdict.
+ */
+#include <xen/xen.h>
+
+#include "lib/printk.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/setup.h"
+#include "xen/console.h"
+#include "xen/time.h"
+#include "kernel/app.h"
+#include "kernel/param.h"
+#include "kernel/shutdown.h"
+#include "kernel/start_kernel.h"
+
+/* What Xen handed over (struct start_info, xen/xen.h), at xen_va, read from our copy. */
+static void print_start_info(const void *xen_va, const struct start_info *si)
+{
+    printk("start_info: %p\n", xen_va);
+    printk("  magic:        %.32s\n", si->magic);
+    printk("  nr_pages:     %lu (%lu MiB)\n", si->nr_pages, si->nr_pages >> 8);
+    printk("  shared_info:  %#lx (machine address)\n", si->shared_info);
+    printk("  flags:        %#x%s%s\n", si->flags, si->flags & SIF_PRIVILEGED ? " privileged" : "",
+           si->flags & SIF_INITDOMAIN ? " initdomain" : "");
+    printk("  store:        mfn %#lx, evtchn %u\n", (unsigned long)si->store_mfn, si->store_evtchn);
+    if (si->flags & SIF_INITDOMAIN)
+        printk("  console:      dom0 console_info at offset %#x, size %u\n",
+               si->console.dom0.info_off, si->console.dom0.info_size);
+    else
+        printk("  console:      mfn %#lx, evtchn %u\n", (unsigned long)si->console.domU.mfn,
+               si->console.domU.evtchn);
+    printk("  pt_base:      %#lx\n", si->pt_base);
+    printk("  nr_pt_frames: %lu\n", si->nr_pt_frames);
+    printk("  mfn_list:     %#lx\n", si->mfn_list);
+    printk("  mod_start:    %#lx\n", si->mod_start);
+    printk("  mod_len:      %lu\n", si->mod_len);
+    printk("  cmd_line:     %.*s\n", (int)sizeof(si->cmd_line), (const char *)si->cmd_line);
+}
+
+void start_kernel(const struct start_info *si)
+{
+    uint64_t boot_ns;
+    int rc;
+
+    arch_early_init(si);
+    console_init(start_info);
+    printk("Mini-OS for Xen, x86_64 PV\n");
+    arch_init();
+    print_start_info(si, start_info);
+    params_apply_all((const char *)start_info->cmd_line, sizeof(start_info->cmd_line));
+
+    boot_ns = xen_tsc_to_ns(rdtsc() - boot_tsc);
+    printk("Boot: _start to app_main in %lu us\n", boot_ns / 1000);
+    rc = app_main();
+    if (rc != 0) {
+        printk("app_main returned %d\n", rc);
+        kernel_crash();
+    }
+    kernel_poweroff();
+}

@@ -1,0 +1,21 @@
+/*
+ * Console output: through the console_io hypercall as dom0, through the shared
+ * console ring as a domU.
+ */
+#ifndef XEN_CONSOLE_H
+#define XEN_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <xen/xen.h>
+
+/* Picks the path from start_info and registers it as a printk sink. */
+void console_init(const struct start_info *si);
+
+/* True when output goes through the domU console ring. */
+bool console_uses_ring(void);
+
+void console_io_write(const char *text, size_t len);
+void console_ring_write(const char *text, size_t len);
+
+#endif
