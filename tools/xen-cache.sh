@@ -1,9 +1,9 @@
-# Debian's Xen hypervisor, fetched with apt-get download and unpacked into the
-# project's cache folder: trying the project never installs Xen on the host.
-# Sourced by the rig scripts.
+# Debian's Xen hypervisor, fetched with apt-get download and unpacked into a cache
+# folder outside the source tree ($XDG_CACHE_HOME/mini-os, or ~/.cache/mini-os): trying
+# the project never installs Xen on the host. Sourced by the rig scripts.
 
 XEN_PACKAGE=xen-hypervisor-4.17-amd64
-XEN_CACHE=${XEN_CACHE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/xen}
+XEN_CACHE=${XEN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mini-os/xen}
 
 # Prints the path of the uncompressed hypervisor ELF, fetching it on first use.
 xen_cache_hypervisor() {
