@@ -5,21 +5,24 @@
 XEN_PACKAGE=xen-hypervisor-4.17-amd64
 XEN_CACHE=${XEN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mini-os/xen}
 
-# Prints the path of the uncompressed hypervisor ELF, fetching it on first use.
+# Prints the path of the uncompressed hypervisor ELF, fetching it on first use. Rigs
+# may start at the same time: each works in a private folder and renames the result
+# into place, which is atomic.
 xen_cache_hypervisor() {
-    local elf="$XEN_CACHE/xen-4.17.elf" deb
+    local elf="$XEN_CACHE/xen-4.17.elf" work deb
     if [ ! -s "$elf" ]; then
-        mkdir -p "$XEN_CACHE/download" || return 1
-        deb=$(ls "$XEN_CACHE"/download/${XEN_PACKAGE}_*.deb 2>/dev/null | head -n 1)
-        if [ -z "$deb" ]; then
-            (cd "$XEN_CACHE/download" && apt-get download -q -o APT::Sandbox::User=root "$XEN_PACKAGE" >&2) ||
-                { echo "xen-cache: apt-get download $XEN_PACKAGE failed" >&2; return 1; }
-            deb=$(ls "$XEN_CACHE"/download/${XEN_PACKAGE}_*.deb | head -n 1)
+        mkdir -p "$XEN_CACHE" && work=$(mktemp -d "$XEN_CACHE/fetch.XXXXXX") || return 1
+        if (cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$XEN_PACKAGE" >&2) &&
+            deb=$(ls "$work"/${XEN_PACKAGE}_*.deb) &&
+            dpkg-deb -x "$deb" "$work/unpacked" &&
+            gunzip -c "$work"/unpacked/boot/xen-4.17-amd64.gz >"$work/xen.elf" &&
+            mv -f "$work/xen.elf" "$elf"; then
+            rm -rf "$work"
+        else
+            rm -rf "$work"
+            echo "xen-cache: could not fetch and unpack $XEN_PACKAGE (apt-get download)" >&2
+            return 1
         fi
-        rm -rf "$XEN_CACHE/unpacked"
-        dpkg-deb -x "$deb" "$XEN_CACHE/unpacked" || return 1
-        gunzip -c "$XEN_CACHE"/unpacked/boot/xen-4.17-amd64.gz >"$elf.tmp" && mv "$elf.tmp" "$elf" ||
-            { echo "xen-cache: cannot unpack the hypervisor from $deb" >&2; return 1; }
     fi
     printf '%s\n' "$elf"
 }
