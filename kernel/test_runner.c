@@ -1,7 +1,8 @@
 /*
  * The in-kernel test runner: tests register themselves in the .kernel_tests section
- * (kernel/test.h); the runner calls them in link order, or the ones the command line
- * names, and reports each.
+ * (kernel/test.h); the runner calls them in the order they were linked (within one
+ * file the compiler may emit them in any order), or the ones the command line names,
+ * and reports each.
  */
 #include <stdbool.h>
 

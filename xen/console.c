@@ -5,7 +5,7 @@
  * console: its console_io writes go to Xen's serial line. Any other domain gets a
  * page shared with xenconsoled in dom0 (start_info.console.domU, the ring layout of
  * xen/io/console.h) and an event channel to tell the backend there is output.
- * (Xen's release builds drop a domU's console_io writes.)
+ * (Xen's release builds refuse a domU's console_io writes.)
  */
 #include <xen/xen.h>
 #include <xen/event_channel.h>
@@ -20,6 +20,8 @@
 
 static struct xencons_interface *ring;
 static evtchn_port_t ring_port;
+/* Set when the backend's index stops making sense: output stops, nothing is scribbled. */
+static bool ring_broken;
 
 void console_io_write(const char *text, size_t len)
 {
@@ -47,8 +49,10 @@ static size_t ring_put(const char *text, size_t len)
     size_t room, n = 0;
 
     mb(); /* read out_cons before overwriting the slots it frees */
-    if (prod - cons > sizeof(ring->out))
+    if (prod - cons > sizeof(ring->out)) {
+        ring_broken = true;
         return 0;
+    }
     room = sizeof(ring->out) - (prod - cons);
     while (n < len) {
         if (text[n] == '\n') {
@@ -71,11 +75,12 @@ void console_ring_write(const char *text, size_t len)
 {
     unsigned int stalls = 0;
 
-    while (len > 0) {
+    while (len > 0 && !ring_broken) {
         size_t n = ring_put(text, len);
 
         if (n == 0) {
-            /* Full: let the backend drain it; give up after a long silence. */
+            /* Full: let the backend drain it. A backend that takes nothing for this
+             * long is gone: drop this message rather than hang the kernel. */
             ring_notify();
             hypercall_sched_op(SCHEDOP_yield, NULL);
             if (++stalls > 100000)
@@ -87,11 +92,6 @@ void console_ring_write(const char *text, size_t len)
         len -= n;
     }
     ring_notify();
-}
-
-bool console_uses_ring(void)
-{
-    return ring != NULL;
 }
 
 void console_init(const struct start_info *si)

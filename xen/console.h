@@ -12,9 +12,6 @@
 /* Picks the path from start_info and registers it as a printk sink. */
 void console_init(const struct start_info *si);
 
-/* True when output goes through the domU console ring. */
-bool console_uses_ring(void);
-
 void console_io_write(const char *text, size_t len);
 void console_ring_write(const char *text, size_t len);
 
