@@ -64,7 +64,7 @@ void backtrace_print(uintptr_t rbp)
         const char *name = kernel_symbol_lookup(pcs[i] - 1, &off);
 
         if (name)
-            printk("  [%016lx] %s+%#lx\n", pcs[i], name, off + 1);
+            printk("  [%016lx] %s+0x%lx\n", pcs[i], name, off + 1);
         else
             printk("  [%016lx] ?\n", pcs[i]);
     }

@@ -36,6 +36,10 @@ _start:
 
     .section .bss.page_aligned, "aw", @nobits
     .balign 4096
+    /* Unmapped once the kernel's page tables are built: an overflow faults here. */
+    .globl boot_stack_guard
+boot_stack_guard:
+    .skip 4096
     .globl boot_stack, boot_stack_top
 boot_stack:
     .skip BOOT_STACK_SIZE

@@ -61,8 +61,10 @@ static void report_page_fault(uint64_t error_code)
     unsigned long cr2 = shared_info->vcpu_info[0].arch.cr2;
 
     printk("Fault address (cr2): %016lx\n", cr2);
-    printk("Access: %s %s, %s page%s%s\n", error_code & (1 << 4) ? "instruction fetch" : "data",
-           error_code & (1 << 1) ? "write" : "read",
+    printk("Access: %s, %s page%s%s\n",
+           error_code & (1 << 4)   ? "instruction fetch"
+           : error_code & (1 << 1) ? "data write"
+                                   : "data read",
            error_code & (1 << 0) ? "protection violation on a present" : "not-present",
            error_code & (1 << 3) ? ", reserved bit set" : "",
            error_code & (1 << 5) ? ", protection key" : "");
@@ -74,9 +76,9 @@ static void report_symbol(const char *label, uint64_t addr)
     const char *name = kernel_symbol_lookup(addr, &off);
 
     if (name)
-        printk("%s: %016lx %s+%#lx\n", label, addr, name, off);
+        printk("%s: %016lx %s+0x%lx\n", label, addr, name, off);
     else
-        printk("%s: %016lx\n", label, addr);
+        printk("%s: %016lx (outside the kernel's text)\n", label, addr);
 }
 
 static void report_registers(const struct trap_frame *f)

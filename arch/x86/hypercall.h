@@ -2,10 +2,11 @@
  * Hypercalls on x86_64 PV: one typed wrapper per hypercall the kernel uses.
  *
  * Xen fills hypercall_page (XEN_ELFNOTE_HYPERCALL_PAGE) with one 32-byte stub per
- * hypercall number; calling stub N issues hypercall N (xen/xen.h, "hypercall_page").
- * Register convention (xen/arch-x86/xen-x86_64.h): number in the stub, arguments in
- * %rdi, %rsi, %rdx, %r10, %r8; result in %rax. The stub uses `syscall`, which clobbers
- * %rcx and %r11. A negative result is a Xen errno value (xen/errno.h).
+ * hypercall number; calling stub N issues hypercall N. Register convention
+ * (xen/arch-x86/xen-x86_64.h): arguments in %rdi, %rsi, %rdx, %r10, %r8; result in
+ * %rax. The stubs Xen writes today save %rcx and %r11 around their `syscall`, but the
+ * ABI does not promise it, so the wrappers declare both clobbered. A negative result
+ * is a Xen errno value (xen/errno.h).
  *
  * Code above arch/ calls the hypercall_*() wrappers below, never the raw macros.
  */
@@ -62,6 +63,18 @@ extern char hypercall_page[];
                      : "rcx", "r11", "memory");                                                    \
         res_;                                                                                      \
     })
+
+static inline int hypercall_mmu_update(const struct mmu_update *reqs, unsigned int count,
+                                       unsigned int *done, domid_t domid)
+{
+    return _hypercall4(__HYPERVISOR_mmu_update, reqs, count, done, domid);
+}
+
+static inline int hypercall_mmuext_op(const struct mmuext_op *ops, unsigned int count,
+                                      unsigned int *done, domid_t domid)
+{
+    return _hypercall4(__HYPERVISOR_mmuext_op, ops, count, done, domid);
+}
 
 static inline int hypercall_set_trap_table(const struct trap_info *table)
 {

@@ -18,8 +18,12 @@
 
 static struct start_info start_info_copy;
 const struct start_info *const start_info = &start_info_copy;
+uintptr_t start_info_xen_va;
 
-/* A page of the image whose frame is swapped for Xen's shared_info frame. */
+/*
+ * A page of the image whose mapping is pointed at Xen's shared_info frame. Its own
+ * frame is left unused (the p2m still names it): one page, not worth reclaiming.
+ */
 static uint8_t shared_info_page[PAGE_SIZE]
     __attribute__((aligned(PAGE_SIZE), section(".bss.page_aligned")));
 struct shared_info *const shared_info = (struct shared_info *)shared_info_page;
@@ -52,6 +56,7 @@ void arch_early_init(const struct start_info *si)
         early_fatal("Mini-OS: start_info magic is not xen-3.0-x86_64: not a 64-bit PV "
                     "start of day\n");
     start_info_copy = *si;
+    start_info_xen_va = (uintptr_t)si;
     arch_p2m = (const unsigned long *)si->mfn_list;
 
     panic_set_handler(arch_panic_handler);

@@ -10,6 +10,8 @@
 
 /* The kernel's copy of start_info, taken before anything can overwrite Xen's page. */
 extern const struct start_info *const start_info;
+/* Where Xen put start_info, before the kernel copied it. */
+extern uintptr_t start_info_xen_va;
 /* Xen's shared_info page, mapped at start of day. */
 extern struct shared_info *const shared_info;
 /* The TSC when Xen entered _start (arch/x86/boot.S). */

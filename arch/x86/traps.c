@@ -12,6 +12,7 @@
 #include "lib/panic.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/fault_report.h"
+#include "arch/x86/probe.h"
 #include "arch/x86/setup.h"
 #include "arch/x86/shutdown.h"
 #include "arch/x86/traps.h"
@@ -23,13 +24,12 @@ static trap_handler_fn trap_handlers[TRAP_NR_VECTORS];
 static event_upcall_fn event_upcall;
 
 /*
- * trap_info.flags: bits 0-1 are the privilege level that may raise the vector with
- * a software interrupt (3: everyone, which includes the ring-3 PV kernel); bit 2
- * masks events on entry, like an interrupt gate clearing IF.
+ * trap_info.flags (xen/arch-x86/xen.h): the privilege level that may raise the vector
+ * with a software interrupt (3: everyone, which includes the ring-3 PV kernel), and
+ * whether events are masked on entry, like an interrupt gate clearing IF.
  */
-#define TI_DPL_KERNEL  1
-#define TI_DPL_ANY     3
-#define TI_MASK_EVENTS 4
+#define TI_DPL_KERNEL 1
+#define TI_DPL_ANY    3
 
 static void register_callback(uint16_t type, const void *entry, uint16_t flags)
 {
@@ -57,7 +57,8 @@ void traps_init(void)
             continue;
         table[n].vector = v;
         /* int3 (3) and into (4) are meant to be raised by software. */
-        table[n].flags = ((v == 3 || v == 4) ? TI_DPL_ANY : TI_DPL_KERNEL) | TI_MASK_EVENTS;
+        TI_SET_DPL(&table[n], (v == 3 || v == 4) ? TI_DPL_ANY : TI_DPL_KERNEL);
+        TI_SET_IF(&table[n], 1);
         table[n].cs = FLAT_KERNEL_CS;
         table[n].address = trap_entry_table[v];
         n++;
@@ -96,6 +97,8 @@ void trap_dispatch(struct trap_frame *frame)
         }
         return;
     }
+    if (probe_fixup(frame))
+        return;
     if (frame->vector < TRAP_NR_VECTORS && trap_handlers[frame->vector] &&
         trap_handlers[frame->vector](frame))
         return;
