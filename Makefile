@@ -49,7 +49,9 @@ CORE_OBJS := \
 	lib/panic.o lib/symbols.o \
 	arch/x86/boot.o arch/x86/elfnotes.o arch/x86/hypercall_page.o \
 	arch/x86/trap_entry.o arch/x86/traps.o arch/x86/fault_report.o \
-	arch/x86/backtrace.o arch/x86/setup.o arch/x86/shutdown.o \
+	arch/x86/backtrace.o arch/x86/setup.o arch/x86/shutdown.o arch/x86/probe.o \
+	mm/layout.o mm/pagetable.o mm/direct_map.o mm/buddy.o mm/page_alloc.o mm/heap.o \
+	mm/vmap.o mm/init.o \
 	xen/console.o xen/time.o \
 	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o
 
@@ -57,7 +59,8 @@ CORE_OBJS := \
 APP_OBJS_hello := apps/hello/main.o
 # The in-kernel test runner is an application too; its tests live in tests/xen/.
 APP_OBJS_tests := kernel/test_runner.o tests/xen/main.o tests/xen/test_start_of_day.o tests/xen/test_lib.o \
-	tests/xen/test_cmdline.o tests/xen/test_traps.o tests/xen/test_selftest.o
+	tests/xen/test_cmdline.o tests/xen/test_traps.o tests/xen/test_selftest.o \
+	tests/xen/test_mm.o tests/xen/bench_mm.o
 
 IMAGES := hello tests
 
@@ -115,6 +118,7 @@ $(foreach i,$(IMAGES),$(eval $(call image_rules,$(i))))
 
 # Host unit tests for lib/, under AddressSanitizer and UndefinedBehaviorSanitizer.
 include $(ROOT)/lib/tests/host.mk
+include $(ROOT)/mm/tests/host.mk
 
 setup:
 	$(ROOT)/tools/setup

@@ -7,6 +7,7 @@
 #include "lib/printk.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/setup.h"
+#include "mm/mm.h"
 #include "xen/console.h"
 #include "xen/time.h"
 #include "kernel/app.h"
@@ -40,7 +41,7 @@ static void print_start_info(const void *xen_va, const struct start_info *si)
 
 void start_kernel(const struct start_info *si)
 {
-    uint64_t boot_ns;
+    uint64_t boot_ns, mm_ns;
     int rc;
 
     arch_early_init(si);
@@ -49,6 +50,11 @@ void start_kernel(const struct start_info *si)
     arch_init();
     print_start_info(si, start_info);
     params_apply_all((const char *)start_info->cmd_line, sizeof(start_info->cmd_line));
+
+    mm_ns = xen_system_time_ns();
+    mm_init();
+    mm_ns = xen_system_time_ns() - mm_ns;
+    printk("Memory: set up in %lu us\n", mm_ns / 1000);
 
     boot_ns = xen_tsc_to_ns(rdtsc() - boot_tsc);
     printk("Boot: _start to app_main in %lu us\n", boot_ns / 1000);

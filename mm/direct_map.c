@@ -1,0 +1,195 @@
+/*
+ * Building the direct map at boot.
+ *
+ * Xen's bootstrap tables map only the image and what follows it, up to a 4 MiB
+ * boundary at least 512 KiB past the last bootstrap element. The kernel extends them to
+ * every page of the domain. Each missing level-1 table is filled with its 512 entries
+ * while it is still an ordinary writable page, then made read-only and hooked in with
+ * two queued requests: Xen checks the whole table once, when it is hooked, instead of
+ * taking one hypercall per page.
+ *
+ * Table pages come from the first free frames, in order. They are always below the
+ * part of memory being mapped, and already mapped themselves, because each table
+ * maps 512 pages and takes only one.
+ */
+#include "lib/panic.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+#include "arch/x86/setup.h"
+#include "mm/direct_map.h"
+#include "mm/pagetable.h"
+
+extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
+extern char boot_stack_guard[];
+
+struct builder {
+    struct mm_layout *layout;
+    struct direct_map_stats *stats;
+    struct pt_batch batch;
+    unsigned long mapped_end; /* frames below this are mapped by flushed requests */
+};
+
+static void builder_flush(struct builder *bld)
+{
+    if (bld->batch.count == 0)
+        return;
+    bld->stats->hypercalls++;
+    if (pt_batch_flush(&bld->batch))
+        panic("building the direct map failed\n");
+}
+
+static void builder_set(struct builder *bld, const pte_t *entry, pte_t value)
+{
+    if (bld->batch.count == PT_BATCH_SIZE - 1)
+        builder_flush(bld);
+    if (pt_batch_set(&bld->batch, entry, value))
+        panic("building the direct map failed\n");
+}
+
+/* A fresh table page, mapped and zeroed, taken from the first free frame. */
+static pte_t *builder_new_table(struct builder *bld)
+{
+    unsigned long pfn = bld->layout->first_free++;
+
+    if (pfn >= bld->layout->nr_pages)
+        panic("out of memory for page tables at pfn %lu\n", pfn);
+    /* The requests that map this frame must have reached Xen before it is touched. */
+    if (pfn >= bld->mapped_end) {
+        builder_flush(bld);
+        bld->mapped_end = bld->layout->nr_pages;
+    }
+    bld->stats->new_tables++;
+    memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
+    return pfn_to_virt(pfn);
+}
+
+/* Install a filled table under parent: read-only first, then hooked in. */
+static void builder_install(struct builder *bld, pte_t *parent, pte_t *table)
+{
+    if (bld->batch.count >= PT_BATCH_SIZE - 2)
+        builder_flush(bld);
+    if (pt_batch_install_table(&bld->batch, parent, table))
+        panic("installing a page table failed\n");
+}
+
+/* The table under *entry, creating it (and flushing, so later walks see it). */
+static pte_t *builder_table_below(struct builder *bld, pte_t *entry)
+{
+    if (!(*entry & PTE_PRESENT)) {
+        pte_t *table = builder_new_table(bld);
+
+        builder_install(bld, entry, table);
+        builder_flush(bld);
+    }
+    return pt_entry_table(*entry);
+}
+
+static pte_t direct_map_pte(unsigned long pfn)
+{
+    return pte_make(pfn_to_mfn(pfn), PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY | pt_nx());
+}
+
+void direct_map_build(struct mm_layout *layout, struct direct_map_stats *stats)
+{
+    struct builder bld = {.layout = layout, .stats = stats};
+    unsigned long pfn, nr = layout->nr_pages;
+
+    stats->new_tables = 0;
+    stats->hypercalls = 0;
+    layout->xen_mapped_end = nr;
+    pt_batch_init(&bld.batch);
+    /* Until a table is added, only what Xen mapped is known to be mapped. */
+    bld.mapped_end = layout->first_free;
+    /* Page 0 stays unmapped (arch/x86/setup.c), so NULL dereferences fault. */
+    pfn = 1;
+    while (pfn < nr) {
+        uintptr_t va = pfn << PAGE_SHIFT;
+        pte_t *l3 = builder_table_below(&bld, &pt_root()[PT_INDEX(va, 4)]);
+        pte_t *l2 = builder_table_below(&bld, &l3[PT_INDEX(va, 3)]);
+        pte_t *l2e = &l2[PT_INDEX(va, 2)];
+        unsigned long first = pfn, last = (pfn | (PT_ENTRIES - 1)) + 1;
+
+        if (last > nr)
+            last = nr;
+        if (!(*l2e & PTE_PRESENT)) {
+            /* A whole new level-1 table: fill it while it is writable. */
+            if (layout->xen_mapped_end == nr)
+                layout->xen_mapped_end = first;
+            pte_t *l1 = builder_new_table(&bld);
+
+            for (pfn = first; pfn < last; pfn++)
+                l1[PT_INDEX(pfn << PAGE_SHIFT, 1)] = pfn ? direct_map_pte(pfn) : 0;
+            builder_install(&bld, l2e, l1);
+        } else {
+            /* A table Xen built: map only what it left out. */
+            pte_t *l1 = pt_entry_table(*l2e);
+
+            for (pfn = first; pfn < last; pfn++) {
+                pte_t *l1e = &l1[PT_INDEX(pfn << PAGE_SHIFT, 1)];
+
+                if (!(*l1e & PTE_PRESENT)) {
+                    if (layout->xen_mapped_end == nr)
+                        layout->xen_mapped_end = pfn;
+                    builder_set(&bld, l1e, direct_map_pte(pfn));
+                }
+            }
+        }
+    }
+    builder_flush(&bld);
+}
+
+static bool in_range(uintptr_t va, const char *start, const char *end)
+{
+    return va >= (uintptr_t)start && va < (uintptr_t)end;
+}
+
+static bool pfn_in(unsigned long pfn, const struct pfn_range *r)
+{
+    return pfn >= r->start && pfn < r->end;
+}
+
+/* What the page at pfn may do, or 0 to leave it unmapped. */
+static uint64_t protection_for(const struct mm_layout *layout, unsigned long pfn)
+{
+    uintptr_t va = pfn << PAGE_SHIFT;
+    uint64_t ro = PTE_PRESENT | PTE_ACCESSED, rw = ro | PTE_RW | PTE_DIRTY;
+
+    if (pfn == 0 || va == (uintptr_t)boot_stack_guard)
+        return 0;
+    if (in_range(va, _text, _etext))
+        return ro;
+    if (in_range(va, _rodata, _erodata) || pfn_in(pfn, &layout->page_tables))
+        return ro | pt_nx();
+    return rw | pt_nx();
+}
+
+void direct_map_protect(const struct mm_layout *layout)
+{
+    struct pt_batch b;
+    unsigned long pfn;
+    int rc = 0;
+
+    /* Only the frames Xen mapped carry anything but plain data; the rest were
+     * mapped read-write and non-executable by direct_map_build, or are tables. */
+    pt_batch_init(&b);
+    for (pfn = 1; pfn < layout->xen_mapped_end && !rc; pfn++) {
+        pte_t *l1e = pt_lookup(pfn << PAGE_SHIFT, 1);
+        uint64_t flags = protection_for(layout, pfn);
+        pte_t want;
+
+        if (!l1e || !(*l1e & PTE_PRESENT))
+            continue;
+        /* Frames that became tables while the map was built stay read-only. */
+        if (!(*l1e & PTE_RW) && flags & PTE_RW)
+            flags &= ~(PTE_RW | PTE_DIRTY);
+        /* Keep the frame: shared_info, for one, is not the frame p2m names. */
+        want = flags ? (*l1e & PTE_ADDR_MASK) | flags : 0;
+        if (want != *l1e)
+            rc = pt_batch_set(&b, l1e, want);
+    }
+    if (!rc)
+        rc = pt_batch_flush(&b);
+    if (rc)
+        panic("setting the kernel's page protections failed: %d\n", rc);
+    pt_flush_tlb();
+}

@@ -1,0 +1,54 @@
+/*
+ * The kernel's page allocator: naturally aligned blocks of 2^order pages,
+ * returned as their virtual address. The kernel implementation
+ * (mm/page_alloc.c) wraps a struct buddy_zone over the domain's free frames;
+ * host tests link mm/tests/host_page_alloc.c instead, which wraps one over an
+ * arena. Neither locks: callers run single-threaded with events off.
+ */
+#ifndef MM_PAGE_ALLOC_H
+#define MM_PAGE_ALLOC_H
+
+#define PAGE_ALLOC_PAGE_SIZE 4096UL
+
+/*
+ * A block of 2^order pages aligned to its own size, or NULL when no block
+ * that large is free, or order is above the allocator's largest.
+ */
+void *alloc_pages(unsigned int order);
+
+/*
+ * Give back a block from alloc_pages with the order it was allocated with.
+ * A bad free (double free, wrong order, pointer never returned by
+ * alloc_pages) is reported with printk and ignored.
+ */
+void free_pages(void *ptr, unsigned int order);
+
+/*
+ * The order of the allocated block that starts at ptr, or -EINVAL if none
+ * does. Any ptr may be asked about, even one outside the allocator's memory:
+ * the answer comes from the allocator's own state, never from *ptr. The heap
+ * relies on this to vet a pointer before it reads the page.
+ */
+int pages_allocated_order(const void *ptr);
+
+/* Free pages left, counted in pages (not blocks). */
+unsigned long pages_free_count(void);
+
+/* The kernel's allocator: the frames from layout->first_free on, which it moves past
+ * the allocator's own state (mm/page_alloc.c). */
+struct mm_layout;
+void page_alloc_init(struct mm_layout *layout);
+/* Frames the allocator manages, free or not. */
+unsigned long pages_total_count(void);
+
+static inline void *alloc_page(void)
+{
+    return alloc_pages(0);
+}
+
+static inline void free_page(void *p)
+{
+    free_pages(p, 0);
+}
+
+#endif

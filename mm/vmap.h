@@ -1,0 +1,36 @@
+/*
+ * Virtual areas: a region of the address space for pages that are not in the direct
+ * map's place, such as frames of other domains (grants, foreign mappings) and thread
+ * stacks with an unmapped guard page below them.
+ */
+#ifndef MM_VMAP_H
+#define MM_VMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86/page.h"
+
+/* 16 TiB, above any direct map (mm/layout.c caps the domain's size there). */
+#define VMAP_START (1UL << 44)
+#define VMAP_PAGES (1UL << 24) /* 64 GiB */
+
+int vmap_init(void);
+
+/* Map n frames (any owner) read-write and non-executable; NULL when out of space. */
+void *vmap_map_mfns(const mfn_t *mfns, size_t n);
+/* Unmap what vmap_map_mfns returned; the frames themselves are the caller's. */
+int vmap_unmap(void *va, size_t n);
+
+/*
+ * A stack of `pages` fresh pages with an unmapped guard page below it. Returns its
+ * lowest mapped address; the top is that plus pages * PAGE_SIZE. NULL when memory or
+ * address space runs out.
+ */
+void *vmap_alloc_stack(size_t pages);
+void vmap_free_stack(void *base, size_t pages);
+
+/* Address space left in the region, in pages. */
+size_t vmap_free_pages(void);
+
+#endif
