@@ -8,7 +8,9 @@
 #include "arch/x86/backtrace.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/setup.h"
+#include "arch/x86/probe.h"
 #include "arch/x86/traps.h"
+#include "lib/errno.h"
 #include "kernel/shutdown.h"
 #include "kernel/test.h"
 #include "lib/panic.h"
@@ -169,4 +171,17 @@ KERNEL_TEST_FLAGS(shutdown_reboot, TEST_ON_REQUEST)
 KERNEL_TEST_FLAGS(shutdown_crash, TEST_ON_REQUEST)
 {
     kernel_crash();
+}
+
+KERNEL_TEST(probes_survive_faults)
+{
+    unsigned long v = 7;
+
+    TEST_ASSERT_EQ(probe_read(NULL, &v), -EFAULT);
+    TEST_ASSERT_EQ(probe_read((void *)0x8000000000000000UL, &v), -EFAULT); /* #GP */
+    TEST_ASSERT_EQ(probe_write((void *)0x400000000000UL, 1), -EFAULT);
+    TEST_ASSERT_EQ(probe_read(&v, &v), 0);
+    TEST_ASSERT_EQ(v, 7);
+    TEST_ASSERT_EQ(probe_write(&v, 9), 0);
+    TEST_ASSERT_EQ(v, 9);
 }
