@@ -138,7 +138,8 @@ test: setup
 bench: setup all
 	$(ROOT)/tools/bench $(O)
 
-C_SOURCES = $(shell cd $(ROOT) && git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
+# Every C file of the project: tracked or new, but not ignored (nor anything in build/).
+C_SOURCES = $(shell cd $(ROOT) && { git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*'; } | sort -u)
 
 format:
 	cd $(ROOT) && clang-format -i $(C_SOURCES)

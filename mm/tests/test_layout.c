@@ -23,14 +23,12 @@ static void good(struct start_info *si, struct mm_boot_facts *f)
     si->mfn_list = 0x16000;
     si->pt_base = 0x27000;
     si->nr_pt_frames = 5;
-    *f = (struct mm_boot_facts){.image_end = 0x15800,
-                                .start_info_va = 0x26000,
-                                .store_pfn = ~0UL,
-                                .console_pfn = ~0UL};
+    *f = (struct mm_boot_facts){
+        .image_end = 0x15800, .start_info_va = 0x26000, .store_pfn = ~0UL, .console_pfn = ~0UL};
 }
 
-static int compute(const struct start_info *si, const struct mm_boot_facts *f,
-                   struct mm_layout *l, const char **why)
+static int compute(const struct start_info *si, const struct mm_boot_facts *f, struct mm_layout *l,
+                   const char **why)
 {
     *why = NULL;
     return mm_layout_compute(si, f, l, why);
