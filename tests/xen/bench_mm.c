@@ -13,8 +13,7 @@
 
 static void bench_report(const char *what, uint64_t ns, uint64_t cycles)
 {
-    printk("bench: %s: %lu ns, %lu TSC cycles\n", what, ns / BENCH_ROUNDS,
-           cycles / BENCH_ROUNDS);
+    printk("bench: %s: %lu ns, %lu TSC cycles\n", what, ns / BENCH_ROUNDS, cycles / BENCH_ROUNDS);
 }
 
 KERNEL_TEST_FLAGS(bench_mm, TEST_ON_REQUEST)
