@@ -139,6 +139,14 @@ static void *slab_alloc(unsigned int shift)
     return (char *)s + slab_first_offset(shift) + ((size_t)index << shift);
 }
 
+static void slab_destroy(struct heap_slab *s)
+{
+    partial_remove(s);
+    s->check = 0; /* a stale pointer into this page must not pass for a slab's */
+    free_page(s);
+    stats.pages_in_use--;
+}
+
 static void slab_release(struct heap_slab *s, unsigned int index)
 {
     s->used[index / 64] &= ~(1ULL << (index % 64));
@@ -146,11 +154,24 @@ static void slab_release(struct heap_slab *s, unsigned int index)
     stats.bytes_in_use -= 1UL << s->shift;
     if (s->nr_free++ == 0)
         partial_push(s);
-    if (s->nr_free == s->nr_objects) {
-        partial_remove(s);
-        s->check = 0; /* a stale pointer into this page must not pass for a slab's */
-        free_page(s);
-        stats.pages_in_use--;
+    /*
+     * An empty slab goes back to the page allocator unless it is its class's only
+     * slab with room: a loop that allocates and frees one object must not build and
+     * tear down a slab each time. So each class keeps at most one empty page.
+     */
+    if (s->nr_free == s->nr_objects && (s->prev || s->next))
+        slab_destroy(s);
+}
+
+void heap_trim(void)
+{
+    unsigned int c;
+
+    for (c = 0; c < NR_CLASSES; c++) {
+        struct heap_slab *s = partial[c];
+
+        if (s && !s->next && s->nr_free == s->nr_objects)
+            slab_destroy(s);
     }
 }
 

@@ -46,4 +46,7 @@ struct heap_stats {
 
 void heap_get_stats(struct heap_stats *s);
 
+/* Give back the empty slab each size class keeps for reuse (mm/heap.c). */
+void heap_trim(void);
+
 #endif

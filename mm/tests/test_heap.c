@@ -77,8 +77,10 @@ struct baseline {
     unsigned long bad_page_frees;
 };
 
+/* Both ends of a leak check first hand back the empty slabs the heap keeps for reuse. */
 static void baseline_take(struct baseline *b)
 {
+    heap_trim();
     heap_get_stats(&b->stats);
     b->free_pages = pages_free_count();
     b->bad_page_frees = host_page_alloc_bad_frees();
@@ -88,6 +90,7 @@ static void baseline_check(const struct baseline *b)
 {
     struct heap_stats now;
 
+    heap_trim();
     heap_get_stats(&now);
     CHECK_INT(now.allocations, b->stats.allocations);
     CHECK_INT(now.bytes_in_use, b->stats.bytes_in_use);
@@ -334,6 +337,7 @@ UNIT_TEST(test_bad_frees_are_reported_and_ignored)
     heap_get_stats(&s);
     CHECK_INT(s.rejected_frees, rejected + 8);
     xfree(other);
+    heap_trim();
     CHECK_INT(pages_free_count(), ARENA_PAGES);
 }
 
@@ -427,7 +431,32 @@ UNIT_TEST(test_100000_random_operations_leak_nothing)
     CHECK_INT(pages_free_count(), ARENA_PAGES);
 }
 
+UNIT_TEST(test_one_empty_slab_is_kept_per_class)
+{
+    struct heap_stats s;
+    void *objs[300];
+    unsigned int i;
+
+    heap_trim();
+    for (i = 0; i < 3; i++)
+        xfree(xmalloc(64, 0));
+    heap_get_stats(&s);
+    CHECK_INT(s.pages_in_use, 1); /* the 64-byte slab stays, once */
+    /* Two slabs' worth, then all freed: only one empty slab remains. */
+    for (i = 0; i < 300; i++)
+        objs[i] = xmalloc(32, 0);
+    for (i = 0; i < 300; i++)
+        xfree(objs[i]);
+    heap_get_stats(&s);
+    CHECK_INT(s.pages_in_use, 2); /* one for 64 bytes, one for 32 */
+    heap_trim();
+    heap_get_stats(&s);
+    CHECK_INT(s.pages_in_use, 0);
+    CHECK_INT(pages_free_count(), ARENA_PAGES);
+}
+
 static const struct unit_test tests[] = {
+    UNIT_ENTRY(test_one_empty_slab_is_kept_per_class),
     UNIT_ENTRY(test_starts_empty),
     UNIT_ENTRY(test_every_class_is_aligned_to_its_size),
     UNIT_ENTRY(test_every_alignment),

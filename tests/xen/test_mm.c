@@ -114,6 +114,7 @@ KERNEL_TEST(heap_alignment_and_reuse)
     struct heap_stats start, now;
     size_t align;
 
+    heap_trim();
     heap_get_stats(&start);
     for (align = 1; align <= 2 * PAGE_SIZE; align <<= 1) {
         char *p = xmalloc(24, align);
@@ -128,6 +129,7 @@ KERNEL_TEST(heap_alignment_and_reuse)
     z = xrealloc(z, 100, 0); /* shrinking keeps the contents */
     TEST_ASSERT(z != NULL && z[99] == 0);
     xfree(z);
+    heap_trim();
     heap_get_stats(&now);
     TEST_ASSERT_EQ(now.allocations, start.allocations);
     TEST_ASSERT_EQ(now.pages_in_use, start.pages_in_use);
@@ -157,12 +159,14 @@ KERNEL_TEST(heap_100000_mixed_operations_leak_nothing)
 {
     static void *slots[256];
     static size_t sizes[256];
-    unsigned long pages_before = pages_free_count();
+    unsigned long pages_before;
     struct heap_stats start, end;
     uint32_t rng = 12345;
     unsigned int i;
 
+    heap_trim();
     heap_get_stats(&start);
+    pages_before = pages_free_count();
     for (i = 0; i < 100000; i++) {
         unsigned int k = lcg_next(&rng) % 256;
         size_t size = 1 + lcg_next(&rng) % (lcg_next(&rng) % 8 == 0 ? 20000 : 300);
@@ -187,6 +191,7 @@ KERNEL_TEST(heap_100000_mixed_operations_leak_nothing)
         xfree(slots[i]);
         slots[i] = NULL;
     }
+    heap_trim();
     heap_get_stats(&end);
     TEST_ASSERT_EQ(end.allocations, start.allocations);
     TEST_ASSERT_EQ(end.bytes_in_use, start.bytes_in_use);
