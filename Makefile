@@ -116,9 +116,8 @@ $(foreach i,$(IMAGES),$(eval $(call image_rules,$(i))))
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
-# Host unit tests for lib/, under AddressSanitizer and UndefinedBehaviorSanitizer.
-include $(ROOT)/lib/tests/host.mk
-include $(ROOT)/mm/tests/host.mk
+# Host unit tests, under AddressSanitizer and UndefinedBehaviorSanitizer.
+include $(ROOT)/tests/unit.mk
 
 setup:
 	$(ROOT)/tools/setup

@@ -15,6 +15,7 @@
 #ifndef LIB_TESTS_UNIT_H
 #define LIB_TESTS_UNIT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +72,28 @@ static inline void unit_check_str(const char *file, int line, const char *expr, 
     printf("%s:%d: CHECK_STR(%s) failed: got \"%s\", expected \"%s\"\n", file, line, expr,
            actual ? actual : "(NULL)", expected ? expected : "(NULL)");
     unit_failures++;
+}
+
+/* A fixed, portable random sequence (xorshift64): the same for a seed on every run. */
+static uint64_t unit_rng_state = 1;
+
+static inline void unit_rng_seed(uint64_t seed)
+{
+    unit_rng_state = seed ? seed : 1;
+}
+
+static inline uint64_t unit_rng_next(void)
+{
+    unit_rng_state ^= unit_rng_state << 13;
+    unit_rng_state ^= unit_rng_state >> 7;
+    unit_rng_state ^= unit_rng_state << 17;
+    return unit_rng_state;
+}
+
+/* A number in [0, n). */
+static inline unsigned long unit_rng_below(unsigned long n)
+{
+    return unit_rng_next() % n;
 }
 
 static inline int unit_main(const struct unit_test *tests, size_t count)

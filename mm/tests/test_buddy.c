@@ -36,22 +36,6 @@ struct model {
     unsigned long free_frames;
 };
 
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-    /* xorshift64: a fixed, portable sequence for a given seed. */
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
-static unsigned long rng_below(unsigned long n)
-{
-    return rng_next() % n;
-}
-
 static unsigned char *page_of(struct model *m, unsigned long pfn)
 {
     return m->arena + (pfn - m->first) * PAGE;
@@ -202,16 +186,16 @@ static void model_check_all(struct model *m)
 static void model_free_all(struct model *m)
 {
     while (m->nr_live)
-        model_free(m, rng_below(m->nr_live));
+        model_free(m, unit_rng_below(m->nr_live));
 }
 
 static void run_random(struct model *m, unsigned int steps)
 {
     for (unsigned int i = 0; i < steps && !unit_failures; i++) {
-        if (m->nr_live < MAX_LIVE && (m->nr_live == 0 || rng_below(100) < 55))
-            model_alloc(m, rng_below(TEST_ORDER + 1));
+        if (m->nr_live < MAX_LIVE && (m->nr_live == 0 || unit_rng_below(100) < 55))
+            model_alloc(m, unit_rng_below(TEST_ORDER + 1));
         else
-            model_free(m, rng_below(m->nr_live));
+            model_free(m, unit_rng_below(m->nr_live));
         if (i % 256 == 0)
             model_check_all(m);
     }
@@ -249,7 +233,7 @@ UNIT_TEST(test_random_unaligned_zone)
 {
     struct model m;
 
-    rng_state = 0x9e3779b97f4a7c15ULL;
+    unit_rng_seed(0x9e3779b97f4a7c15ULL);
     model_setup(&m, 1000037, 1000037 + 5000);
     run_random(&m, 20000);
     model_free_all(&m);
@@ -263,7 +247,7 @@ UNIT_TEST(test_random_aligned_zone_coalesces_to_one_block)
 {
     struct model m;
 
-    rng_state = 12345;
+    unit_rng_seed(12345);
     model_setup(&m, 3 << 12, 4 << 12);
     run_random(&m, 20000);
     model_free_all(&m);

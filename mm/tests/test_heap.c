@@ -22,22 +22,6 @@ unsigned long host_page_alloc_bad_frees(void);
 #define FIRST_PFN   12345 /* unaligned, as the kernel's first free frame is */
 #define SLOTS       512
 
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-    /* xorshift64: a fixed, portable sequence for a given seed. */
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
-static unsigned long rng_below(unsigned long n)
-{
-    return rng_next() % n;
-}
-
 /* Messages printk printed, counted by a sink: each rejected pointer prints one. */
 static unsigned long printk_lines;
 
@@ -389,19 +373,19 @@ UNIT_TEST(test_100000_random_operations_leak_nothing)
     struct baseline b;
     unsigned int serial = 0;
 
-    rng_state = 0x2545f4914f6cdd1dULL;
+    unit_rng_seed(0x2545f4914f6cdd1dULL);
     baseline_take(&b);
     for (unsigned int op = 0; op < 100000 && !unit_failures; op++) {
-        unsigned int i = rng_below(SLOTS);
-        size_t n = 1 + rng_below(20000), align = aligns[rng_below(8)];
+        unsigned int i = unit_rng_below(SLOTS);
+        size_t n = 1 + unit_rng_below(20000), align = aligns[unit_rng_below(8)];
 
         if (!ptr[i]) {
-            ptr[i] = rng_below(2) ? xmalloc(n, align) : xrealloc(NULL, n, align);
+            ptr[i] = unit_rng_below(2) ? xmalloc(n, align) : xrealloc(NULL, n, align);
             CHECK(ptr[i] != NULL);
             if (!ptr[i])
                 break;
             CHECK_INT((uintptr_t)ptr[i] % (align ? align : 16), 0);
-        } else if (rng_below(2)) {
+        } else if (unit_rng_below(2)) {
             unsigned char *q = xrealloc(ptr[i], n, align);
 
             CHECK(q != NULL);
