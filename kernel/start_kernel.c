@@ -54,6 +54,7 @@ void start_kernel(const struct start_info *si)
     mm_ns = xen_system_time_ns();
     mm_init();
     mm_ns = xen_system_time_ns() - mm_ns;
+    mm_report();
     printk("Memory: set up in %lu us\n", mm_ns / 1000);
 
     boot_ns = xen_tsc_to_ns(rdtsc() - boot_tsc);

@@ -7,8 +7,9 @@
  * its class size, so no small object ever starts at offset 0 of its page.
  * The header's bitmap says which objects are allocated, so frees are checked
  * against it and nothing is ever read from a free object. Slabs with a free
- * object are on their class's list; a slab that becomes empty goes straight
- * back to the page allocator, so freeing everything returns every page.
+ * object are on their class's list. A slab that becomes empty goes back to the
+ * page allocator unless it is its class's only slab with room, so each class keeps
+ * at most one empty page; heap_trim gives those back too.
  *
  * Large objects (over 2048 bytes, or aligned to more than 2048) are whole
  * blocks from alloc_pages, whose natural alignment serves any alignment up to
@@ -168,10 +169,13 @@ void heap_trim(void)
     unsigned int c;
 
     for (c = 0; c < NR_CLASSES; c++) {
-        struct heap_slab *s = partial[c];
+        struct heap_slab *s = partial[c], *next;
 
-        if (s && !s->next && s->nr_free == s->nr_objects)
-            slab_destroy(s);
+        for (; s; s = next) {
+            next = s->next;
+            if (s->nr_free == s->nr_objects)
+                slab_destroy(s);
+        }
     }
 }
 

@@ -32,11 +32,13 @@ static void report_range(const char *what, const struct pfn_range *r)
     if (r->start == r->end)
         printk("  %-14s none\n", what);
     else
-        printk("  %-14s 0x%08lx - 0x%08lx (%lu pages)\n", what, r->start << PAGE_SHIFT,
-               r->end << PAGE_SHIFT, r->end - r->start);
+        printk("  %-14s 0x%08lx - 0x%08lx (%lu page%s)\n", what, r->start << PAGE_SHIFT,
+               r->end << PAGE_SHIFT, r->end - r->start, r->end - r->start == 1 ? "" : "s");
 }
 
-static void mm_report(const struct direct_map_stats *stats)
+static struct direct_map_stats stats;
+
+void mm_report(void)
 {
     unsigned long free = pages_free_count();
 
@@ -53,11 +55,11 @@ static void mm_report(const struct direct_map_stats *stats)
     printk("  %-14s 0x%08lx - 0x%08lx (Xen mapped up to %#lx; %lu tables added, "
            "%lu mmu_update calls)\n",
            "direct map", 0UL, layout.nr_pages << PAGE_SHIFT, layout.xen_mapped_end << PAGE_SHIFT,
-           stats->new_tables, stats->hypercalls);
+           stats.new_tables, stats.hypercalls);
     printk("  %-14s %lu pages (%lu KiB) free from pfn %#lx; kernel uses %lu pages\n",
            "page allocator", free, free << 2, layout.first_free, layout.nr_pages - free);
     printk("  %-14s size classes 16 B - 2 KiB, larger from the page allocator\n", "heap");
-    printk("  %-14s %#lx - %#lx (%lu GiB), for foreign frames and stacks\n", "virtual areas",
+    printk("  %-14s %#lx - %#lx (%lu GiB), for stacks and second mappings\n", "virtual areas",
            VMAP_START, VMAP_START + (VMAP_PAGES << PAGE_SHIFT), VMAP_PAGES >> 18);
     printk("  %-14s page 0, the boot stack's guard page; text read-only%s\n", "unmapped",
            pt_nx() ? ", data non-executable" : " (no NX on this CPU)");
@@ -72,7 +74,6 @@ void mm_init(void)
         .store_pfn = ~0UL,
         .console_pfn = ~0UL,
     };
-    struct direct_map_stats stats;
     const char *why = "";
     int rc;
 
@@ -92,5 +93,4 @@ void mm_init(void)
     rc = vmap_init();
     if (rc)
         panic("virtual areas: no memory for their bookkeeping: %d\n", rc);
-    mm_report(&stats);
 }

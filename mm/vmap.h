@@ -1,7 +1,7 @@
 /*
- * Virtual areas: a region of the address space for pages that are not in the direct
- * map's place, such as frames of other domains (grants, foreign mappings) and thread
- * stacks with an unmapped guard page below them.
+ * Virtual areas: a region of the address space for mappings outside the direct map:
+ * a second view of the domain's own frames, thread stacks with an unmapped guard
+ * page below them, and (with grant tables) pages other domains grant.
  */
 #ifndef MM_VMAP_H
 #define MM_VMAP_H
@@ -17,7 +17,11 @@
 
 int vmap_init(void);
 
-/* Map n frames (any owner) read-write and non-executable; NULL when out of space. */
+/*
+ * Map n of the domain's own frames read-write and non-executable; NULL when out of
+ * space. (mmu_update with DOMID_SELF maps only the caller's frames: another domain's
+ * pages arrive through grant maps, which reserve address space here too.)
+ */
 void *vmap_map_mfns(const mfn_t *mfns, size_t n);
 /* Unmap what vmap_map_mfns returned; the frames themselves are the caller's. */
 int vmap_unmap(void *va, size_t n);

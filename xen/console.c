@@ -91,7 +91,8 @@ void console_ring_write(const char *text, size_t len)
         text += n;
         len -= n;
     }
-    ring_notify();
+    if (!ring_broken)
+        ring_notify();
 }
 
 void console_init(const struct start_info *si)

@@ -57,7 +57,8 @@ static const char *trap_mnemonic(unsigned int vector)
 /* Page-fault error code bits (Intel SDM vol. 3, 4.7). */
 static void report_page_fault(uint64_t error_code)
 {
-    /* Xen stores the faulting address in the vCPU's cr2 slot (xen/arch-x86/xen.h). */
+    /* Xen stores the faulting address in the vCPU's cr2 slot (struct arch_vcpu_info,
+     * xen/arch-x86/xen-x86_64.h). */
     unsigned long cr2 = shared_info->vcpu_info[0].arch.cr2;
 
     printk("Fault address (cr2): %016lx\n", cr2);
