@@ -18,18 +18,27 @@
 #define TRAP_EVENT_UPCALL 256
 #define TRAP_FAILSAFE     257
 
-.macro TRAP_ENTRY vector, has_error_code
-    .globl trap_entry_\vector
-trap_entry_\vector:
+/*
+ * One entry stub: take back %rcx and %r11, drop them and any extra words Xen pushed
+ * above the hardware frame, push a zero error code where the CPU pushed none, then
+ * the vector, and join trap_common.
+ */
+.macro ENTRY_STUB name, vector, has_error_code, extra_words=0
+    .globl \name
+\name:
     movq (%rsp), %rcx
     movq 8(%rsp), %r11
-    addq $16, %rsp
+    addq $(16 + 8 * \extra_words), %rsp
     .if \has_error_code == 0
     pushq $0
     .endif
     pushq $\vector
     jmp trap_common
-    .size trap_entry_\vector, . - trap_entry_\vector
+    .size \name, . - \name
+.endm
+
+.macro TRAP_ENTRY vector, has_error_code
+    ENTRY_STUB trap_entry_\vector, \vector, \has_error_code
 .endm
 
     .text
@@ -79,41 +88,17 @@ trap_entry_table:
     .text
 
 /* CALLBACKTYPE_event: an event-channel upcall; events are masked on entry. */
-    .globl event_callback_entry
-event_callback_entry:
-    movq (%rsp), %rcx
-    movq 8(%rsp), %r11
-    addq $16, %rsp
-    pushq $0
-    pushq $TRAP_EVENT_UPCALL
-    jmp trap_common
-    .size event_callback_entry, . - event_callback_entry
+    ENTRY_STUB event_callback_entry, TRAP_EVENT_UPCALL, 0
 
 /*
  * CALLBACKTYPE_failsafe: Xen could not load the guest's segment registers on a
  * return to it. It pushes %ds, %es, %fs, %gs between %r11 and the hardware frame.
  * The kernel never loads segments itself, so this is a bug: report it as fatal.
  */
-    .globl failsafe_callback_entry
-failsafe_callback_entry:
-    movq (%rsp), %rcx
-    movq 8(%rsp), %r11
-    addq $48, %rsp
-    pushq $0
-    pushq $TRAP_FAILSAFE
-    jmp trap_common
-    .size failsafe_callback_entry, . - failsafe_callback_entry
+    ENTRY_STUB failsafe_callback_entry, TRAP_FAILSAFE, 0, 4
 
 /* CALLBACKTYPE_nmi: a virtual NMI, reported as vector 2. */
-    .globl nmi_callback_entry
-nmi_callback_entry:
-    movq (%rsp), %rcx
-    movq 8(%rsp), %r11
-    addq $16, %rsp
-    pushq $0
-    pushq $2
-    jmp trap_common
-    .size nmi_callback_entry, . - nmi_callback_entry
+    ENTRY_STUB nmi_callback_entry, 2, 0
 
 /*
  * Save the registers in struct trap_frame order, call trap_dispatch(frame) on a
