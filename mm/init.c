@@ -13,6 +13,7 @@
 #include "arch/x86/page.h"
 #include "arch/x86/setup.h"
 #include "mm/direct_map.h"
+#include "mm/layout.h"
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "mm/pagetable.h"
@@ -21,11 +22,6 @@
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
 
 static struct mm_layout layout;
-
-const struct mm_layout *mm_boot_layout(void)
-{
-    return &layout;
-}
 
 static void report_range(const char *what, const struct pfn_range *r)
 {

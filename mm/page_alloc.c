@@ -60,8 +60,3 @@ unsigned long pages_free_count(void)
 {
     return buddy_free_frames(&zone);
 }
-
-unsigned long pages_total_count(void)
-{
-    return zone.end_pfn - zone.first_pfn;
-}

@@ -38,8 +38,6 @@ unsigned long pages_free_count(void);
  * the allocator's own state (mm/page_alloc.c). */
 struct mm_layout;
 void page_alloc_init(struct mm_layout *layout);
-/* Frames the allocator manages, free or not. */
-unsigned long pages_total_count(void);
 
 static inline void *alloc_page(void)
 {

@@ -7,6 +7,8 @@
  * xen/io/console.h) and an event channel to tell the backend there is output.
  * (Xen's release builds refuse a domU's console_io writes.)
  */
+#include <stdbool.h>
+#include <stddef.h>
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 #include <xen/io/console.h>
@@ -23,7 +25,7 @@ static evtchn_port_t ring_port;
 /* Set when the backend's index stops making sense: output stops, nothing is scribbled. */
 static bool ring_broken;
 
-void console_io_write(const char *text, size_t len)
+static void console_io_write(const char *text, size_t len)
 {
     /* Errors are not reported: there is nowhere left to report them to. */
     hypercall_console_io(CONSOLEIO_write, len, text);
@@ -71,7 +73,7 @@ static size_t ring_put(const char *text, size_t len)
     return n;
 }
 
-void console_ring_write(const char *text, size_t len)
+static void console_ring_write(const char *text, size_t len)
 {
     unsigned int stalls = 0;
 

@@ -5,14 +5,9 @@
 #ifndef XEN_CONSOLE_H
 #define XEN_CONSOLE_H
 
-#include <stdbool.h>
-#include <stddef.h>
 #include <xen/xen.h>
 
 /* Picks the path from start_info and registers it as a printk sink. */
 void console_init(const struct start_info *si);
-
-void console_io_write(const char *text, size_t len);
-void console_ring_write(const char *text, size_t len);
 
 #endif

@@ -19,11 +19,6 @@ static inline void cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *
     asm volatile("cpuid" : "=a"(*eax), "=b"(*ebx), "=c"(*ecx), "=d"(*edx) : "a"(leaf), "c"(0));
 }
 
-static inline void cpu_relax(void)
-{
-    asm volatile("pause" ::: "memory");
-}
-
 static inline uintptr_t read_rbp(void)
 {
     uintptr_t rbp;
@@ -38,7 +33,6 @@ static inline uintptr_t read_rbp(void)
 #define wmb()     asm volatile("sfence" ::: "memory")
 #define barrier() asm volatile("" ::: "memory")
 
-#define READ_ONCE(x)     (*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 
 #endif

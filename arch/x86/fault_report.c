@@ -36,7 +36,7 @@ static const char *const trap_names[TRAP_NR_VECTORS][2] = {
     [30] = {"#SX", "security exception"},
 };
 
-const char *trap_name(unsigned int vector)
+static const char *trap_name(unsigned int vector)
 {
     if (vector == TRAP_EVENT_UPCALL)
         return "event upcall";

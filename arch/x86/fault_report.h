@@ -6,7 +6,6 @@
 
 #include "arch/x86/traps.h"
 
-const char *trap_name(unsigned int vector);
 void fault_report(const struct trap_frame *frame);
 
 #endif

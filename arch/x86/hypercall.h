@@ -19,7 +19,6 @@
 #include <xen/callback.h>
 #include <xen/event_channel.h>
 #include <xen/version.h>
-#include <xen/vcpu.h>
 
 extern char hypercall_page[];
 
@@ -109,11 +108,6 @@ static inline int hypercall_event_channel_op(int cmd, void *arg)
 static inline long hypercall_xen_version(int cmd, void *arg)
 {
     return _hypercall2(__HYPERVISOR_xen_version, cmd, arg);
-}
-
-static inline int hypercall_vcpu_op(int cmd, unsigned int vcpu, void *arg)
-{
-    return _hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
 }
 
 #endif

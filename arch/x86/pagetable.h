@@ -21,8 +21,6 @@ typedef uint64_t maddr_t; /* a machine address */
 #define PT_ENTRIES            512
 #define PT_LEVEL_SHIFT(level) (PAGE_SHIFT + 9 * ((level)-1)) /* level 1 maps 4 KiB pages */
 #define PT_INDEX(va, level)   (((uintptr_t)(va) >> PT_LEVEL_SHIFT(level)) & (PT_ENTRIES - 1))
-/* Bytes one entry of a table at this level covers: 4 KiB, 2 MiB, 1 GiB, 512 GiB. */
-#define PT_ENTRY_SPAN(level) (1UL << PT_LEVEL_SHIFT(level))
 
 #define PTE_ADDR_MASK 0x000ffffffffff000ULL
 

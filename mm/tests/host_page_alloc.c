@@ -115,8 +115,3 @@ unsigned long pages_free_count(void)
 {
     return arena ? buddy_free_frames(&zone) : 0;
 }
-
-unsigned long pages_total_count(void)
-{
-    return arena ? zone.end_pfn - zone.first_pfn : 0;
-}
