@@ -26,12 +26,14 @@ XEN_INTERFACE_VERSION := 0x00040e00
 # Xen's headers are reached through $(O)/include/xen, a link to the installed ones.
 # No red zone (Xen's exception frames land on the kernel stack) and no SSE/x87 code
 # (the kernel never saves FPU state). Frame pointers feed the fault report backtrace.
+# Stack-clash protection touches every page of a large stack frame in turn, so that
+# an overflow always lands on the guard page below a thread's stack, never beyond it.
 KERNEL_COMMON := -O2 -g -pipe \
 	-ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-I$(O)/include -iquote $(ROOT) \
 	-D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
 	-mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx -mno-sse2 -mno-avx \
-	-fno-pic -fno-pie -fno-stack-protector -fno-common -fno-builtin \
+	-fno-pic -fno-pie -fno-stack-protector -fstack-clash-protection -fno-common -fno-builtin \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
 	-fmacro-prefix-map=$(ROOT)/= -Wall -Wextra -Werror -MMD -MP
@@ -46,21 +48,24 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 # The kernel proper, bottom layer first.
 CORE_OBJS := \
 	lib/string.o lib/vsnprintf.o lib/errno.o lib/cmdline.o lib/printk.o \
-	lib/panic.o lib/symbols.o \
+	lib/panic.o lib/symbols.o lib/date.o \
 	arch/x86/boot.o arch/x86/elfnotes.o arch/x86/hypercall_page.o \
 	arch/x86/trap_entry.o arch/x86/traps.o arch/x86/fault_report.o \
 	arch/x86/backtrace.o arch/x86/setup.o arch/x86/shutdown.o arch/x86/probe.o \
+	arch/x86/switch.o arch/x86/context.o \
 	mm/layout.o mm/pagetable.o mm/direct_map.o mm/buddy.o mm/page_alloc.o mm/heap.o \
 	mm/vmap.o mm/init.o \
-	xen/console.o xen/time.o \
-	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o
+	xen/console.o xen/time.o xen/events.o xen/evtchn_2l.o xen/evtchn_fifo.o \
+	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o kernel/sched.o kernel/thread.o \
+	kernel/timer.o kernel/wait.o kernel/semaphore.o kernel/mutex.o
 
 # Each application is a folder under apps/ that defines app_main().
 APP_OBJS_hello := apps/hello/main.o
 # The in-kernel test runner is an application too; its tests live in tests/xen/.
 APP_OBJS_tests := kernel/test_runner.o tests/xen/main.o tests/xen/test_start_of_day.o tests/xen/test_lib.o \
 	tests/xen/test_cmdline.o tests/xen/test_traps.o tests/xen/test_selftest.o \
-	tests/xen/test_mm.o tests/xen/bench_mm.o
+	tests/xen/test_mm.o tests/xen/bench_mm.o tests/xen/test_events.o tests/xen/test_time.o \
+	tests/xen/test_threads.o
 
 IMAGES := hello tests
 

@@ -4,16 +4,72 @@
  */
 #include <xen/xen.h>
 
+#include "lib/errno.h"
+#include "lib/panic.h"
 #include "lib/printk.h"
+#include "lib/string.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/setup.h"
 #include "mm/mm.h"
 #include "xen/console.h"
+#include "xen/events.h"
 #include "xen/time.h"
 #include "kernel/app.h"
 #include "kernel/param.h"
+#include "kernel/sched.h"
 #include "kernel/shutdown.h"
 #include "kernel/start_kernel.h"
+#include "kernel/thread.h"
+#include "kernel/timer.h"
+
+static char evtchn_option[8] = "auto";
+KERNEL_PARAM_STRING(evtchn_option, "evtchn", "event-channel ABI: auto, fifo or 2l");
+
+/* The application's stack: as large as the boot stack it used to run on. */
+#define MAIN_THREAD_STACK_PAGES 16
+
+static enum evtchn_abi_choice evtchn_choice(void)
+{
+    if (strcmp(evtchn_option, "fifo") == 0)
+        return EVTCHN_ABI_FIFO;
+    if (strcmp(evtchn_option, "2l") == 0)
+        return EVTCHN_ABI_2L;
+    if (strcmp(evtchn_option, "auto") != 0)
+        printk("cmdline: evtchn=%s is not auto, fifo or 2l; using auto\n", evtchn_option);
+    return EVTCHN_ABI_AUTO;
+}
+
+static void events_time_threads_init(void)
+{
+    uint64_t wall_s;
+    int rc;
+
+    rc = events_init(evtchn_choice());
+    if (rc)
+        panic("event channels: the %s ABI cannot be used: %s\n", evtchn_option, errno_name(rc));
+    printk("Events: %s ABI, ports 1-%u\n", evtchn_abi_name(), evtchn_port_limit() - 1);
+    rc = timers_init();
+    if (rc)
+        panic("timers: binding VIRQ_TIMER failed: %s\n", errno_name(rc));
+    threads_init();
+    wall_s = xen_wallclock_ns() / NSEC_PER_SEC;
+    printk("Time: system time %lu ms, wall clock %lu s since the epoch\n",
+           xen_system_time_ns() / NSEC_PER_MSEC, wall_s);
+}
+
+/* The application runs in its own thread, so that it can block; its verdict ends the domain. */
+static void main_thread(void *arg)
+{
+    int rc;
+
+    (void)arg;
+    rc = app_main();
+    if (rc != 0) {
+        printk("app_main returned %d\n", rc);
+        kernel_crash();
+    }
+    kernel_poweroff();
+}
 
 /* What Xen handed over (struct start_info, xen/xen.h), at xen_va, read from our copy. */
 static void print_start_info(const void *xen_va, const struct start_info *si)
@@ -42,7 +98,6 @@ static void print_start_info(const void *xen_va, const struct start_info *si)
 void start_kernel(const struct start_info *si)
 {
     uint64_t boot_ns, mm_ns;
-    int rc;
 
     arch_early_init(si);
     console_init(start_info);
@@ -57,12 +112,11 @@ void start_kernel(const struct start_info *si)
     mm_report();
     printk("Memory: set up in %lu us\n", mm_ns / 1000);
 
+    events_time_threads_init();
+
+    if (!thread_create_with_stack("main", main_thread, NULL, MAIN_THREAD_STACK_PAGES))
+        panic("cannot create the main thread\n");
     boot_ns = xen_tsc_to_ns(rdtsc() - boot_tsc);
     printk("Boot: _start to app_main in %lu us\n", boot_ns / 1000);
-    rc = app_main();
-    if (rc != 0) {
-        printk("app_main returned %d\n", rc);
-        kernel_crash();
-    }
-    kernel_poweroff();
+    threads_run_idle();
 }

@@ -17,6 +17,15 @@ extern const uint64_t kernel_symbols_count;
 extern char _text[], _etext[];
 extern char boot_stack[], boot_stack_top[];
 
+/* The running context's stack: the boot stack until the scheduler says otherwise. */
+static uintptr_t stack_lo = (uintptr_t)boot_stack, stack_hi = (uintptr_t)boot_stack_top;
+
+void backtrace_set_stack(uintptr_t lo, uintptr_t hi)
+{
+    stack_lo = lo;
+    stack_hi = hi;
+}
+
 const char *kernel_symbol_lookup(uintptr_t addr, uintptr_t *offset)
 {
     if (addr < (uintptr_t)_text || addr >= (uintptr_t)_etext)
@@ -25,14 +34,13 @@ const char *kernel_symbol_lookup(uintptr_t addr, uintptr_t *offset)
 }
 
 /*
- * A frame pointer is followed only while it stays inside the boot stack, is aligned
+ * A frame pointer is followed only while it stays inside the running stack, is aligned
  * and moves towards the stack's top: a corrupt chain ends the walk instead of
  * faulting inside the fault report.
  */
 static bool frame_is_sane(uintptr_t rbp, uintptr_t prev)
 {
-    return rbp > prev && (rbp & 7) == 0 && rbp >= (uintptr_t)boot_stack &&
-           rbp + 16 <= (uintptr_t)boot_stack_top;
+    return rbp > prev && (rbp & 7) == 0 && rbp >= stack_lo && rbp + 16 <= stack_hi;
 }
 
 size_t backtrace_collect(uintptr_t rbp, uintptr_t *pcs, size_t max)

@@ -11,6 +11,9 @@
 /* The name of the function holding addr, and addr's offset in it; NULL if none. */
 const char *kernel_symbol_lookup(uintptr_t addr, uintptr_t *offset);
 
+/* Where the running context's stack is: [lo, hi). Frames outside it are not followed. */
+void backtrace_set_stack(uintptr_t lo, uintptr_t hi);
+
 /* Print "  [addr] function+offset" for each frame, starting at frame pointer rbp. */
 void backtrace_print(uintptr_t rbp);
 

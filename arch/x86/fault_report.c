@@ -94,6 +94,19 @@ static void report_registers(const struct trap_frame *f)
     printk("cs: %04lx  ss: %04lx\n", f->cs & 0xffff, f->ss & 0xffff);
 }
 
+static fault_context_fn context_fn;
+
+void fault_report_set_context(fault_context_fn fn)
+{
+    context_fn = fn;
+}
+
+void fault_report_context(bool have_fault_addr, uintptr_t fault_addr)
+{
+    if (context_fn)
+        context_fn(have_fault_addr, fault_addr);
+}
+
 void fault_report(const struct trap_frame *f)
 {
     printk("\n*** Fatal exception: %s %s (vector %lu), error code %#lx\n", trap_mnemonic(f->vector),
@@ -101,6 +114,7 @@ void fault_report(const struct trap_frame *f)
     if (f->vector == TRAP_PAGE_FAULT)
         report_page_fault(f->error_code);
     report_symbol("rip", f->rip);
+    fault_report_context(f->vector == TRAP_PAGE_FAULT, shared_info->vcpu_info[0].arch.cr2);
     report_registers(f);
     /* The faulting function first: its return address is not on the stack. */
     report_symbol("Faulting function", f->rip);

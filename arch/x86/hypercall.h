@@ -18,6 +18,7 @@
 #include <xen/sched.h>
 #include <xen/callback.h>
 #include <xen/event_channel.h>
+#include <xen/vcpu.h>
 #include <xen/version.h>
 
 extern char hypercall_page[];
@@ -108,6 +109,17 @@ static inline int hypercall_event_channel_op(int cmd, void *arg)
 static inline long hypercall_xen_version(int cmd, void *arg)
 {
     return _hypercall2(__HYPERVISOR_xen_version, cmd, arg);
+}
+
+/* An absolute system time in ns (0 cancels); on x86_64 one 64-bit argument. */
+static inline int hypercall_set_timer_op(uint64_t timeout)
+{
+    return _hypercall1(__HYPERVISOR_set_timer_op, timeout);
+}
+
+static inline int hypercall_vcpu_op(int cmd, unsigned int vcpu, void *arg)
+{
+    return _hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
 }
 
 #endif

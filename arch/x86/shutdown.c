@@ -6,6 +6,7 @@
 #include "lib/printk.h"
 #include "arch/x86/backtrace.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/fault_report.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/shutdown.h"
 
@@ -30,6 +31,7 @@ void arch_crash(void)
 
 void arch_panic_handler(void)
 {
+    fault_report_context(false, 0);
     backtrace_print(read_rbp());
     printk("Shutting the domain down as crashed (SHUTDOWN_crash)\n");
     arch_crash();

@@ -5,11 +5,13 @@
  * the domain on purpose); without it every ordinary test runs. The domain then
  * powers off, whatever the result: the rig reads the closing line.
  */
+#include <xen/xen.h>
+
 #include "kernel/app.h"
 #include "kernel/param.h"
 #include "kernel/test.h"
 
-static char test_selection[256];
+static char test_selection[MAX_GUEST_CMDLINE];
 KERNEL_PARAM_STRING(test_selection, "tests", "comma-separated tests to run");
 
 int app_main(void)

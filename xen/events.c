@@ -1,0 +1,257 @@
+/*
+ * Event channels: binding ports to handlers, and the upcall that runs them.
+ *
+ * The hypercalls (EVTCHNOP_*, xen/event_channel.h) are the same under both ABIs;
+ * how pending ports are found, masked and unmasked is the ABI's (xen/evtchn_abi.h).
+ * Handlers live in a table indexed by port, in pages allocated as ports appear, so
+ * the 131,072 ports FIFO allows cost nothing until they are used.
+ */
+#include "arch/x86/hypercall.h"
+#include "arch/x86/page.h"
+#include "arch/x86/traps.h"
+#include "lib/errno.h"
+#include "lib/panic.h"
+#include "lib/printk.h"
+#include "mm/heap.h"
+#include "xen/events.h"
+#include "xen/evtchn_abi.h"
+
+struct evtchn_slot {
+    evtchn_handler_fn fn;
+    void *arg;
+};
+
+#define SLOTS_PER_PAGE (PAGE_SIZE / sizeof(struct evtchn_slot))
+#define SLOT_PAGES     (EVTCHN_FIFO_NR_CHANNELS / SLOTS_PER_PAGE)
+
+static const struct evtchn_abi *abi;
+static struct evtchn_slot *slot_pages[SLOT_PAGES];
+static struct evtchn_stats stats;
+
+static struct evtchn_slot *slot_of(evtchn_port_t port)
+{
+    struct evtchn_slot *page;
+
+    if (port >= EVTCHN_FIFO_NR_CHANNELS)
+        return NULL;
+    page = slot_pages[port / SLOTS_PER_PAGE];
+    return page ? &page[port % SLOTS_PER_PAGE] : NULL;
+}
+
+/* Find or make the port's slot: NULL only when memory runs out. */
+static struct evtchn_slot *slot_make(evtchn_port_t port)
+{
+    struct evtchn_slot **page = &slot_pages[port / SLOTS_PER_PAGE];
+
+    if (!*page)
+        *page = xzalloc(PAGE_SIZE, PAGE_SIZE);
+    return *page ? &(*page)[port % SLOTS_PER_PAGE] : NULL;
+}
+
+static void dispatch(evtchn_port_t port)
+{
+    struct evtchn_slot *slot = slot_of(port);
+
+    if (slot && slot->fn) {
+        slot->fn(port, slot->arg);
+        return;
+    }
+    /* Nobody listens: mask it so that it cannot raise upcalls forever. */
+    stats.unhandled++;
+    abi->mask(port);
+}
+
+/*
+ * Entered from arch/x86/traps.c:trap_dispatch with events masked; the iret
+ * hypercall that ends the upcall restores the mask the interrupted code had. Clearing
+ * evtchn_upcall_pending before each scan means an event Xen raises during the scan
+ * is either seen by it or leaves the flag set for another pass.
+ */
+static void evtchn_upcall(struct trap_frame *frame)
+{
+    volatile struct vcpu_info *v = &shared_info->vcpu_info[0];
+
+    (void)frame;
+    stats.upcalls++;
+    do {
+        v->evtchn_upcall_pending = 0;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        abi->handle_events(dispatch);
+    } while (v->evtchn_upcall_pending);
+}
+
+/* Any hypercall returns through Xen's check for pending events; this one is cheap. */
+void events_force_upcall(void)
+{
+    hypercall_xen_version(XENVER_version, NULL);
+}
+
+void events_block_vcpu(void)
+{
+    hypercall_sched_op(SCHEDOP_block, NULL);
+}
+
+int events_init(enum evtchn_abi_choice choice)
+{
+    unsigned int prev = events_disable();
+    int rc = -ENOSYS;
+
+    if (choice != EVTCHN_ABI_2L) {
+        abi = &evtchn_abi_fifo;
+        rc = abi->init();
+        if (rc && choice == EVTCHN_ABI_FIFO) {
+            abi = NULL;
+            events_restore(prev);
+            return rc;
+        }
+    }
+    if (rc) {
+        abi = &evtchn_abi_2l;
+        rc = abi->init();
+    }
+    trap_set_event_upcall(evtchn_upcall);
+    events_restore(prev);
+    return rc;
+}
+
+const char *evtchn_abi_name(void)
+{
+    return abi ? abi->name : "none";
+}
+
+unsigned int evtchn_port_limit(void)
+{
+    return abi ? abi->port_limit() : 0;
+}
+
+static int close_port(evtchn_port_t port)
+{
+    struct evtchn_close close = {.port = port};
+
+    return hypercall_event_channel_op(EVTCHNOP_close, &close);
+}
+
+/* After a bind hypercall gave us port: storage, handler, then unmask. */
+static int bind_finish(evtchn_port_t port, evtchn_handler_fn fn, void *arg)
+{
+    struct evtchn_slot *slot;
+    unsigned int prev;
+    int rc = abi->setup_port(port);
+
+    if (rc == 0 && !(slot = slot_make(port)))
+        rc = -ENOMEM;
+    if (rc) {
+        printk("events: cannot take port %u (%s); closing it\n", port, errno_name(rc));
+        close_port(port);
+        return rc;
+    }
+    prev = events_disable();
+    abi->mask(port);
+    abi->clear_pending(port);
+    slot->fn = fn;
+    slot->arg = arg;
+    abi->unmask(port);
+    events_restore(prev);
+    return 0;
+}
+
+int evtchn_bind_virq(uint32_t virq, evtchn_handler_fn fn, void *arg, evtchn_port_t *port)
+{
+    struct evtchn_bind_virq op = {.virq = virq, .vcpu = 0};
+    int rc = hypercall_event_channel_op(EVTCHNOP_bind_virq, &op);
+
+    if (rc == 0)
+        rc = bind_finish(op.port, fn, arg);
+    if (rc == 0)
+        *port = op.port;
+    return rc;
+}
+
+int evtchn_alloc_unbound(domid_t remote, evtchn_handler_fn fn, void *arg, evtchn_port_t *port)
+{
+    struct evtchn_alloc_unbound op = {.dom = DOMID_SELF, .remote_dom = remote};
+    int rc = hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &op);
+
+    if (rc == 0)
+        rc = bind_finish(op.port, fn, arg);
+    if (rc == 0)
+        *port = op.port;
+    return rc;
+}
+
+int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_handler_fn fn,
+                            void *arg, evtchn_port_t *port)
+{
+    struct evtchn_bind_interdomain op = {.remote_dom = remote, .remote_port = remote_port};
+    int rc = hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &op);
+
+    if (rc == 0)
+        rc = bind_finish(op.local_port, fn, arg);
+    if (rc == 0)
+        *port = op.local_port;
+    return rc;
+}
+
+int evtchn_set_handler(evtchn_port_t port, evtchn_handler_fn fn, void *arg)
+{
+    struct evtchn_slot *slot = slot_of(port);
+    unsigned int prev;
+
+    if (!slot)
+        return -EINVAL;
+    prev = events_disable();
+    slot->fn = fn;
+    slot->arg = arg;
+    events_restore(prev);
+    return 0;
+}
+
+int evtchn_send(evtchn_port_t port)
+{
+    struct evtchn_send op = {.port = port};
+
+    return hypercall_event_channel_op(EVTCHNOP_send, &op);
+}
+
+void evtchn_mask(evtchn_port_t port)
+{
+    if (slot_of(port))
+        abi->mask(port);
+}
+
+void evtchn_unmask(evtchn_port_t port)
+{
+    unsigned int prev;
+
+    if (!slot_of(port))
+        return;
+    prev = events_disable();
+    abi->unmask(port);
+    events_restore(prev);
+}
+
+int evtchn_close(evtchn_port_t port)
+{
+    struct evtchn_slot *slot = slot_of(port);
+    unsigned int prev;
+    int rc;
+
+    if (!slot)
+        return -EINVAL;
+    prev = events_disable();
+    abi->mask(port);
+    slot->fn = NULL;
+    slot->arg = NULL;
+    rc = close_port(port);
+    abi->clear_pending(port);
+    events_restore(prev);
+    return rc;
+}
+
+void evtchn_get_stats(struct evtchn_stats *out)
+{
+    unsigned int prev = events_disable();
+
+    *out = stats;
+    events_restore(prev);
+}

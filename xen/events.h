@@ -1,0 +1,114 @@
+/*
+ * Event channels: Xen's virtual interrupts (xen/event_channel.h).
+ *
+ * A port is one end of a channel. Xen marks it pending, and if it is not masked,
+ * raises an upcall on the vCPU: the kernel enters through the event callback
+ * (arch/x86/trap_entry.S) and runs the handler bound to each pending port, with
+ * events masked. Handlers must not block; they do the minimum and wake a thread.
+ *
+ * Two ABIs say how pending ports are recorded: the 2-level bitmaps in shared_info
+ * (4,096 ports on x86_64) and the FIFO queues in guest pages (up to 131,072 ports,
+ * with priorities). The kernel uses FIFO when Xen offers it.
+ */
+#ifndef XEN_EVENTS_H
+#define XEN_EVENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+
+#include "arch/x86/setup.h"
+
+typedef void (*evtchn_handler_fn)(evtchn_port_t port, void *arg);
+
+enum evtchn_abi_choice {
+    EVTCHN_ABI_AUTO, /* FIFO if Xen offers it, else 2-level */
+    EVTCHN_ABI_2L,
+    EVTCHN_ABI_FIFO,
+};
+
+/*
+ * Pick and set up the ABI, mask every port, and start taking upcalls. Must run
+ * before any port is bound (switching to FIFO drops pending 2-level events).
+ * Returns -ENOSYS when FIFO is asked for and Xen lacks it.
+ */
+int events_init(enum evtchn_abi_choice choice);
+const char *evtchn_abi_name(void);
+/* One more than the highest port number the ABI can deliver. */
+unsigned int evtchn_port_limit(void);
+
+/*
+ * Each bind gives the new local port to *port, registers fn(port, arg) for it and
+ * unmasks it. They fail with Xen's error, or -ENOMEM.
+ */
+int evtchn_bind_virq(uint32_t virq, evtchn_handler_fn fn, void *arg, evtchn_port_t *port);
+/* A port that domain `remote` (DOMID_SELF: this one) may bind to. */
+int evtchn_alloc_unbound(domid_t remote, evtchn_handler_fn fn, void *arg, evtchn_port_t *port);
+int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_handler_fn fn,
+                            void *arg, evtchn_port_t *port);
+/* Replace the handler of a bound port (fn NULL: events on it are counted, then dropped). */
+int evtchn_set_handler(evtchn_port_t port, evtchn_handler_fn fn, void *arg);
+
+int evtchn_send(evtchn_port_t port);
+void evtchn_mask(evtchn_port_t port);
+/* An event that arrived while the port was masked is delivered now. */
+void evtchn_unmask(evtchn_port_t port);
+/* Mask, forget the handler and close; a pending event is discarded. */
+int evtchn_close(evtchn_port_t port);
+
+/* Upcalls taken, and events that found no handler, since boot. */
+struct evtchn_stats {
+    uint64_t upcalls;
+    uint64_t unhandled;
+};
+void evtchn_get_stats(struct evtchn_stats *stats);
+
+/*
+ * Masking all event delivery to this vCPU (its vcpu_info.evtchn_upcall_mask), the
+ * guest's equivalent of clearing the interrupt flag. events_disable returns the
+ * previous state for events_restore; restoring to enabled runs any upcall that
+ * became pending meanwhile.
+ */
+static inline unsigned int events_disable(void)
+{
+    volatile struct vcpu_info *v = &shared_info->vcpu_info[0];
+    unsigned int prev = v->evtchn_upcall_mask;
+
+    v->evtchn_upcall_mask = 1;
+    asm volatile("" ::: "memory");
+    return prev;
+}
+
+void events_force_upcall(void);
+
+/*
+ * Block the vCPU until an event is pending (SCHEDOP_block, xen/sched.h). Xen unmasks
+ * events as part of the call, so an event that arrives between the caller's last
+ * check and the block still wakes it; its handler has run when this returns, with
+ * events enabled.
+ */
+void events_block_vcpu(void);
+
+static inline void events_restore(unsigned int prev)
+{
+    volatile struct vcpu_info *v = &shared_info->vcpu_info[0];
+
+    asm volatile("" ::: "memory");
+    v->evtchn_upcall_mask = prev;
+    asm volatile("" ::: "memory");
+    if (!prev && v->evtchn_upcall_pending)
+        events_force_upcall();
+}
+
+static inline void events_enable(void)
+{
+    events_restore(0);
+}
+
+static inline bool events_are_disabled(void)
+{
+    return shared_info->vcpu_info[0].evtchn_upcall_mask != 0;
+}
+
+#endif

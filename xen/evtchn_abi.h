@@ -1,0 +1,34 @@
+/*
+ * The two ways Xen records pending events (xen/event_channel.h), behind one
+ * interface that xen/events.c drives: xen/evtchn_2l.c and xen/evtchn_fifo.c.
+ */
+#ifndef XEN_EVTCHN_ABI_H
+#define XEN_EVTCHN_ABI_H
+
+#include <stdbool.h>
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+
+typedef void (*evtchn_dispatch_fn)(evtchn_port_t port);
+
+struct evtchn_abi {
+    const char *name;
+    /* Switch Xen to this ABI if needed and mask every port; 0 or a Xen error. */
+    int (*init)(void);
+    /* One more than the highest port number the ABI can deliver. */
+    unsigned int (*port_limit)(void);
+    /* Make the ABI's storage cover port (FIFO grows its event array), masked. */
+    int (*setup_port)(evtchn_port_t port);
+    void (*mask)(evtchn_port_t port);
+    /* Unmask; an event pending meanwhile must reach the vCPU as a new upcall. */
+    void (*unmask)(evtchn_port_t port);
+    void (*clear_pending)(evtchn_port_t port);
+    bool (*is_pending)(evtchn_port_t port);
+    /* From the upcall: clear and hand each pending, unmasked port to dispatch. */
+    void (*handle_events)(evtchn_dispatch_fn dispatch);
+};
+
+extern const struct evtchn_abi evtchn_abi_2l;
+extern const struct evtchn_abi evtchn_abi_fifo;
+
+#endif
