@@ -3,7 +3,7 @@
 #   make            build build/hello.elf and build/tests.elf
 #   make run        set up what is missing, boot hello under Xen in QEMU
 #   make test       set up what is missing, run every test tier
-#   make bench      print image sizes and boot-time figures
+#   make bench      print image sizes, boot times and micro-benchmark figures
 #   make format     apply .clang-format to every C file
 #   make O=dir      build somewhere other than build/
 
@@ -65,7 +65,7 @@ APP_OBJS_hello := apps/hello/main.o
 APP_OBJS_tests := kernel/test_runner.o tests/xen/main.o tests/xen/test_start_of_day.o tests/xen/test_lib.o \
 	tests/xen/test_cmdline.o tests/xen/test_traps.o tests/xen/test_selftest.o \
 	tests/xen/test_mm.o tests/xen/bench_mm.o tests/xen/test_events.o tests/xen/test_time.o \
-	tests/xen/test_threads.o
+	tests/xen/test_threads.o tests/xen/bench_sched.o
 
 IMAGES := hello tests
 

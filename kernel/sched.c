@@ -67,6 +67,10 @@ void schedule(void)
     unsigned int prev_mask = events_disable();
     struct thread *prev = current, *next;
 
+    /* A handler runs on the interrupted thread's stack, in the middle of its code. */
+    if (events_in_handler())
+        panic("an event handler tried to block or yield (in thread '%s')\n", prev->name);
+
     if (prev->state == THREAD_RUNNING && prev != idle_thread) {
         prev->state = THREAD_RUNNABLE;
         list_add_tail(&run_queue, &prev->run_link);

@@ -25,6 +25,7 @@ struct evtchn_slot {
 #define SLOT_PAGES     (EVTCHN_FIFO_NR_CHANNELS / SLOTS_PER_PAGE)
 
 static const struct evtchn_abi *abi;
+static unsigned int upcall_depth;
 static struct evtchn_slot *slot_pages[SLOT_PAGES];
 static struct evtchn_stats stats;
 
@@ -73,11 +74,18 @@ static void evtchn_upcall(struct trap_frame *frame)
 
     (void)frame;
     stats.upcalls++;
+    upcall_depth++;
     do {
         v->evtchn_upcall_pending = 0;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         abi->handle_events(dispatch);
     } while (v->evtchn_upcall_pending);
+    upcall_depth--;
+}
+
+bool events_in_handler(void)
+{
+    return upcall_depth != 0;
 }
 
 /* Any hypercall returns through Xen's check for pending events; this one is cheap. */

@@ -64,6 +64,9 @@ struct evtchn_stats {
 };
 void evtchn_get_stats(struct evtchn_stats *stats);
 
+/* True while event handlers run: code that would block checks it and panics. */
+bool events_in_handler(void);
+
 /*
  * Masking all event delivery to this vCPU (its vcpu_info.evtchn_upcall_mask), the
  * guest's equivalent of clearing the interrupt flag. events_disable returns the

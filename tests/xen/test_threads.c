@@ -480,3 +480,22 @@ KERNEL_TEST_FLAGS(crash_thread_guard_write, TEST_ON_REQUEST)
 {
     thread_join(thread_create("underrunner", write_into_guard, NULL));
 }
+
+/* An event handler must never block: the scheduler refuses, naming the thread. */
+static void block_in_handler(evtchn_port_t port, void *arg)
+{
+    (void)port;
+    semaphore_down(arg);
+}
+
+KERNEL_TEST_FLAGS(crash_event_handler_blocks, TEST_ON_REQUEST)
+{
+    struct semaphore never;
+    evtchn_port_t a, b;
+
+    semaphore_init(&never, 0);
+    TEST_ASSERT_EQ(evtchn_alloc_unbound(DOMID_SELF, NULL, NULL, &a), 0);
+    TEST_ASSERT_EQ(evtchn_bind_interdomain(DOMID_SELF, a, block_in_handler, &never, &b), 0);
+    evtchn_send(a);
+    printk("handler-blocks: not reached\n");
+}
