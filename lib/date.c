@@ -18,8 +18,14 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 void date_from_unix(int64_t seconds, struct date *d)
 {
-    int64_t days = floor_div(seconds, SECONDS_PER_DAY);
-    int64_t secs = seconds - days * SECONDS_PER_DAY;
+    /* Divide first and borrow a day for a negative remainder: never overflows. */
+    int64_t days = seconds / SECONDS_PER_DAY;
+    int64_t secs = seconds % SECONDS_PER_DAY;
+
+    if (secs < 0) {
+        secs += SECONDS_PER_DAY;
+        days--;
+    }
     /* Days since 0000-03-01, which is 719,468 days before 1970-01-01. */
     int64_t z = days + 719468;
     int64_t era = floor_div(z, DAYS_PER_ERA);

@@ -24,6 +24,7 @@ HOST_RENAMED_CFLAGS := $(HOST_CFLAGS) -include $(ROOT)/lib/tests/host_names.h
 UNIT_TESTS :=
 include $(ROOT)/lib/tests/tests.mk
 include $(ROOT)/mm/tests/tests.mk
+include $(ROOT)/xen/tests/tests.mk
 
 unit_bins := $(addprefix $(HOST_DIR)/,$(UNIT_TESTS))
 unit_objs := $(patsubst %.c,$(HOST_DIR)/%.o,$(sort $(foreach t,$(UNIT_TESTS),$($(t)_srcs))))

@@ -214,6 +214,13 @@ int evtchn_set_handler(evtchn_port_t port, evtchn_handler_fn fn, void *arg)
     return 0;
 }
 
+int evtchn_set_priority(evtchn_port_t port, unsigned int priority)
+{
+    struct evtchn_set_priority op = {.port = port, .priority = priority};
+
+    return hypercall_event_channel_op(EVTCHNOP_set_priority, &op);
+}
+
 int evtchn_send(evtchn_port_t port)
 {
     struct evtchn_send op = {.port = port};

@@ -50,6 +50,13 @@ int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_ha
 /* Replace the handler of a bound port (fn NULL: events on it are counted, then dropped). */
 int evtchn_set_handler(evtchn_port_t port, evtchn_handler_fn fn, void *arg);
 
+/*
+ * FIFO only: the queue a port's events join, EVTCHN_FIFO_PRIORITY_MAX (0, served
+ * first) to EVTCHN_FIFO_PRIORITY_MIN (15); new ports get EVTCHN_FIFO_PRIORITY_DEFAULT.
+ * -ENOSYS under 2-level.
+ */
+int evtchn_set_priority(evtchn_port_t port, unsigned int priority);
+
 int evtchn_send(evtchn_port_t port);
 void evtchn_mask(evtchn_port_t port);
 /* An event that arrived while the port was masked is delivered now. */

@@ -239,3 +239,59 @@ KERNEL_TEST(evtchn_more_ports_than_2l_allows)
         pair_close(&pairs[i]);
     xfree(pairs);
 }
+
+/* Record the order in which ports' handlers run. */
+static evtchn_port_t delivery_order[4];
+static unsigned int deliveries;
+
+static void note_order(evtchn_port_t port, void *arg)
+{
+    (void)arg;
+    if (deliveries < 4)
+        delivery_order[deliveries] = port;
+    deliveries++;
+}
+
+/*
+ * Under FIFO, with events masked, raise a low-priority port, then a default one,
+ * then the highest: one upcall must serve them highest first. Under 2-level Xen
+ * refuses priorities, and ports are served in port order.
+ */
+KERNEL_TEST(evtchn_fifo_serves_higher_priority_first)
+{
+    evtchn_port_t a[3], b[3];
+    static const unsigned int prio[3] = {EVTCHN_FIFO_PRIORITY_MIN, EVTCHN_FIFO_PRIORITY_DEFAULT,
+                                         EVTCHN_FIFO_PRIORITY_MAX};
+    unsigned int i, prev;
+    int rc;
+
+    for (i = 0; i < 3; i++) {
+        TEST_ASSERT_EQ(evtchn_alloc_unbound(DOMID_SELF, NULL, NULL, &a[i]), 0);
+        TEST_ASSERT_EQ(evtchn_bind_interdomain(DOMID_SELF, a[i], note_order, NULL, &b[i]), 0);
+    }
+    rc = evtchn_set_priority(b[0], prio[0]);
+    if (evtchn_port_limit() == EVTCHN_2L_NR_CHANNELS) {
+        TEST_ASSERT_EQ(rc, -ENOSYS);
+    } else {
+        TEST_ASSERT_EQ(rc, 0);
+        TEST_ASSERT_EQ(evtchn_set_priority(b[2], prio[2]), 0);
+        TEST_ASSERT_EQ(evtchn_set_priority(b[1], EVTCHN_FIFO_PRIORITY_MIN + 1), -EINVAL);
+    }
+    deliveries = 0;
+    prev = events_disable();
+    for (i = 0; i < 3; i++)
+        TEST_ASSERT_EQ(evtchn_send(a[i]), 0);
+    events_restore(prev);
+    TEST_ASSERT_EQ(deliveries, 3);
+    if (rc == 0) {
+        TEST_ASSERT_EQ(delivery_order[0], b[2]);
+        TEST_ASSERT_EQ(delivery_order[1], b[1]);
+        TEST_ASSERT_EQ(delivery_order[2], b[0]);
+    } else {
+        TEST_ASSERT(delivery_order[0] < delivery_order[1] && delivery_order[1] < delivery_order[2]);
+    }
+    for (i = 0; i < 3; i++) {
+        evtchn_close(b[i]);
+        evtchn_close(a[i]);
+    }
+}

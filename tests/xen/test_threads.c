@@ -131,6 +131,23 @@ static void note_exit(void *arg)
     (*(unsigned int *)arg)++;
 }
 
+static void exit_early(void *arg)
+{
+    (*(unsigned int *)arg)++;
+    thread_exit();
+    (*(unsigned int *)arg)++;
+}
+
+KERNEL_TEST(thread_exit_ends_the_thread_at_once)
+{
+    unsigned int steps = 0;
+    struct thread *t = thread_create("exits-early", exit_early, &steps);
+
+    TEST_ASSERT(t != NULL);
+    thread_join(t);
+    TEST_ASSERT_EQ(steps, 1);
+}
+
 enum { MANY_THREADS = 1000 };
 
 /* Create MANY_THREADS threads, all alive at once, then join them; false on a failure. */
