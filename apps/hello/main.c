@@ -17,9 +17,9 @@
 #include "lib/printk.h"
 #include "xen/time.h"
 
-#define TURNS        3
-#define TICK_NS      (100 * NSEC_PER_MSEC)
-#define TICKS        10
+#define TURNS   3
+#define TICK_NS (100 * NSEC_PER_MSEC)
+#define TICKS   10
 
 static void say_hello(void)
 {
