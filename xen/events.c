@@ -139,12 +139,19 @@ static int close_port(evtchn_port_t port)
     return hypercall_event_channel_op(EVTCHNOP_close, &close);
 }
 
-/* After a bind hypercall gave us port: storage, handler, then unmask. */
-static int bind_finish(evtchn_port_t port, evtchn_handler_fn fn, void *arg)
+/*
+ * After a bind hypercall that returned rc and, on success, port: storage, handler,
+ * then unmask; the port reaches the caller's *out only when all of it worked.
+ */
+static int bind_finish(int rc, evtchn_port_t port, evtchn_handler_fn fn, void *arg,
+                       evtchn_port_t *out)
 {
     struct evtchn_slot *slot;
     unsigned int prev;
-    int rc = abi->setup_port(port);
+
+    if (rc)
+        return rc;
+    rc = abi->setup_port(port);
 
     if (rc == 0 && !(slot = slot_make(port)))
         rc = -ENOMEM;
@@ -160,6 +167,7 @@ static int bind_finish(evtchn_port_t port, evtchn_handler_fn fn, void *arg)
     slot->arg = arg;
     abi->unmask(port);
     events_restore(prev);
+    *out = port;
     return 0;
 }
 
@@ -168,11 +176,7 @@ int evtchn_bind_virq(uint32_t virq, evtchn_handler_fn fn, void *arg, evtchn_port
     struct evtchn_bind_virq op = {.virq = virq, .vcpu = 0};
     int rc = hypercall_event_channel_op(EVTCHNOP_bind_virq, &op);
 
-    if (rc == 0)
-        rc = bind_finish(op.port, fn, arg);
-    if (rc == 0)
-        *port = op.port;
-    return rc;
+    return bind_finish(rc, op.port, fn, arg, port);
 }
 
 int evtchn_alloc_unbound(domid_t remote, evtchn_handler_fn fn, void *arg, evtchn_port_t *port)
@@ -180,11 +184,7 @@ int evtchn_alloc_unbound(domid_t remote, evtchn_handler_fn fn, void *arg, evtchn
     struct evtchn_alloc_unbound op = {.dom = DOMID_SELF, .remote_dom = remote};
     int rc = hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &op);
 
-    if (rc == 0)
-        rc = bind_finish(op.port, fn, arg);
-    if (rc == 0)
-        *port = op.port;
-    return rc;
+    return bind_finish(rc, op.port, fn, arg, port);
 }
 
 int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_handler_fn fn,
@@ -193,11 +193,7 @@ int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_ha
     struct evtchn_bind_interdomain op = {.remote_dom = remote, .remote_port = remote_port};
     int rc = hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &op);
 
-    if (rc == 0)
-        rc = bind_finish(op.local_port, fn, arg);
-    if (rc == 0)
-        *port = op.local_port;
-    return rc;
+    return bind_finish(rc, op.local_port, fn, arg, port);
 }
 
 int evtchn_set_handler(evtchn_port_t port, evtchn_handler_fn fn, void *arg)
