@@ -25,7 +25,7 @@
 static char evtchn_option[8] = "auto";
 KERNEL_PARAM_STRING(evtchn_option, "evtchn", "event-channel ABI: auto, fifo or 2l");
 
-/* The application's stack: as large as the boot stack it used to run on. */
+/* The application's stack, 64 KiB: applications do more than a worker thread. */
 #define MAIN_THREAD_STACK_PAGES 16
 
 static enum evtchn_abi_choice evtchn_choice(void)

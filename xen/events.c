@@ -107,7 +107,9 @@ int events_init(enum evtchn_abi_choice choice)
     if (choice != EVTCHN_ABI_2L) {
         abi = &evtchn_abi_fifo;
         rc = abi->init();
-        if (rc && choice == EVTCHN_ABI_FIFO) {
+        /* Only a Xen without FIFO sends us back to 2-level: after any other failure
+         * Xen may already have switched the domain over. */
+        if (rc && (choice == EVTCHN_ABI_FIFO || rc != -ENOSYS)) {
             abi = NULL;
             events_restore(prev);
             return rc;
@@ -140,35 +142,53 @@ static int close_port(evtchn_port_t port)
 }
 
 /*
- * After a bind hypercall that returned rc and, on success, port: storage, handler,
- * then unmask; the port reaches the caller's *out only when all of it worked.
+ * Make the ABI's storage cover port, install the handler, then unmask. An event
+ * already pending is delivered then, not dropped: Xen raises a port it has just
+ * bound interdomain, in case the peer sent before (xen/event_channel.h).
+ */
+static int port_take(evtchn_port_t port, evtchn_handler_fn fn, void *arg)
+{
+    struct evtchn_slot *slot;
+    unsigned int prev;
+    int rc = abi->setup_port(port);
+
+    if (rc == 0 && !(slot = slot_make(port)))
+        rc = -ENOMEM;
+    if (rc)
+        return rc;
+    prev = events_disable();
+    abi->mask(port);
+    slot->fn = fn;
+    slot->arg = arg;
+    abi->unmask(port);
+    events_restore(prev);
+    return 0;
+}
+
+/*
+ * After a bind hypercall that returned rc and, on success, port. The port reaches the
+ * caller's *out only when all of it worked; otherwise it is closed again.
  */
 static int bind_finish(int rc, evtchn_port_t port, evtchn_handler_fn fn, void *arg,
                        evtchn_port_t *out)
 {
-    struct evtchn_slot *slot;
-    unsigned int prev;
-
     if (rc)
         return rc;
-    rc = abi->setup_port(port);
-
-    if (rc == 0 && !(slot = slot_make(port)))
-        rc = -ENOMEM;
+    rc = port_take(port, fn, arg);
     if (rc) {
         printk("events: cannot take port %u (%s); closing it\n", port, errno_name(rc));
         close_port(port);
         return rc;
     }
-    prev = events_disable();
-    abi->mask(port);
-    abi->clear_pending(port);
-    slot->fn = fn;
-    slot->arg = arg;
-    abi->unmask(port);
-    events_restore(prev);
     *out = port;
     return 0;
+}
+
+int evtchn_attach(evtchn_port_t port, evtchn_handler_fn fn, void *arg)
+{
+    if (port == 0 || port >= evtchn_port_limit())
+        return -EINVAL;
+    return port_take(port, fn, arg);
 }
 
 int evtchn_bind_virq(uint32_t virq, evtchn_handler_fn fn, void *arg, evtchn_port_t *port)

@@ -31,7 +31,8 @@ enum evtchn_abi_choice {
 /*
  * Pick and set up the ABI, mask every port, and start taking upcalls. Must run
  * before any port is bound (switching to FIFO drops pending 2-level events).
- * Returns -ENOSYS when FIFO is asked for and Xen lacks it.
+ * Falls back to 2-level only when Xen lacks FIFO (-ENOSYS); returns that error when
+ * FIFO was asked for, and any other failure to set FIFO up.
  */
 int events_init(enum evtchn_abi_choice choice);
 const char *evtchn_abi_name(void);
@@ -40,13 +41,20 @@ unsigned int evtchn_port_limit(void);
 
 /*
  * Each bind gives the new local port to *port, registers fn(port, arg) for it and
- * unmasks it. They fail with Xen's error, or -ENOMEM.
+ * unmasks it. They fail with Xen's error, or -ENOMEM. An event pending on the port is
+ * delivered at once: Xen raises every port it binds interdomain, in case the peer
+ * sent before the bind, so a handler must expect one event with nothing new.
  */
 int evtchn_bind_virq(uint32_t virq, evtchn_handler_fn fn, void *arg, evtchn_port_t *port);
 /* A port that domain `remote` (DOMID_SELF: this one) may bind to. */
 int evtchn_alloc_unbound(domid_t remote, evtchn_handler_fn fn, void *arg, evtchn_port_t *port);
 int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_handler_fn fn,
                             void *arg, evtchn_port_t *port);
+/*
+ * Take over a port that was bound before the kernel ran (a domU's console and
+ * xenstore ports, from start_info): register fn(port, arg) and unmask it.
+ */
+int evtchn_attach(evtchn_port_t port, evtchn_handler_fn fn, void *arg);
 /* Replace the handler of a bound port (fn NULL: events on it are counted, then dropped). */
 int evtchn_set_handler(evtchn_port_t port, evtchn_handler_fn fn, void *arg);
 

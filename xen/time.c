@@ -88,8 +88,8 @@ int xen_timer_init(void (*fn)(void))
     evtchn_port_t port;
     int rc;
 
-    /* PV vCPUs start with a 100 Hz periodic VIRQ_TIMER (xen/vcpu.h); an idle guest
-     * must not wake for it. */
+    /* Xen gives every PV vCPU a 100 Hz periodic VIRQ_TIMER until it is stopped
+     * (VCPUOP_stop_periodic_timer, xen/vcpu.h); an idle guest must not wake for it. */
     rc = hypercall_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
     if (rc)
         printk("time: VCPUOP_stop_periodic_timer failed: %d\n", rc);

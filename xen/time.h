@@ -1,5 +1,5 @@
 /*
- * Xen time: system time (nanoseconds since the domain's boot, from the TSC scaled by
+ * Xen time: system time (nanoseconds since Xen booted, from the TSC scaled by
  * the factors Xen publishes per vCPU in struct vcpu_time_info, xen/xen.h), the wall
  * clock Xen keeps in shared_info, and the vCPU's one-shot timer.
  */

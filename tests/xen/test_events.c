@@ -7,6 +7,7 @@
  */
 #include <xen/xen.h>
 
+#include "arch/x86/hypercall.h"
 #include "kernel/test.h"
 #include "lib/errno.h"
 #include "lib/printk.h"
@@ -33,6 +34,7 @@ struct pair {
     struct counter at_a, at_b;
 };
 
+/* Counters start at zero after the bind, whose own event the next test looks at. */
 static int pair_open(struct pair *p)
 {
     int rc;
@@ -44,7 +46,42 @@ static int pair_open(struct pair *p)
     rc = evtchn_bind_interdomain(DOMID_SELF, p->a, count_event, &p->at_b, &p->b);
     if (rc)
         evtchn_close(p->a);
+    p->at_a = p->at_b = (struct counter){0};
     return rc;
+}
+
+/* Xen raises a port it binds interdomain, in case the peer sent before: delivered. */
+KERNEL_TEST(evtchn_bind_interdomain_raises_the_new_port_once)
+{
+    struct counter at_a = {0}, at_b = {0};
+    evtchn_port_t a, b;
+
+    TEST_ASSERT_EQ(evtchn_alloc_unbound(DOMID_SELF, count_event, &at_a, &a), 0);
+    TEST_ASSERT_EQ(evtchn_bind_interdomain(DOMID_SELF, a, count_event, &at_b, &b), 0);
+    TEST_ASSERT_EQ(at_b.hits, 1);
+    TEST_ASSERT_EQ(at_b.last_port, b);
+    TEST_ASSERT_EQ(at_a.hits, 0);
+    evtchn_close(b);
+    evtchn_close(a);
+}
+
+/* A port bound before the kernel took it (as the toolstack binds a domU's ports). */
+KERNEL_TEST(evtchn_attach_takes_over_a_bound_port)
+{
+    struct evtchn_alloc_unbound op = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
+    struct counter at_a = {0}, at_b = {0};
+    evtchn_port_t b;
+
+    TEST_ASSERT_EQ(hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &op), 0);
+    TEST_ASSERT_EQ(evtchn_attach(op.port, count_event, &at_a), 0);
+    TEST_ASSERT_EQ(evtchn_bind_interdomain(DOMID_SELF, op.port, count_event, &at_b, &b), 0);
+    TEST_ASSERT_EQ(evtchn_send(b), 0);
+    TEST_ASSERT_EQ(at_a.hits, 1);
+    TEST_ASSERT_EQ(at_a.last_port, op.port);
+    TEST_ASSERT_EQ(evtchn_attach(0, count_event, NULL), -EINVAL);
+    TEST_ASSERT_EQ(evtchn_attach(evtchn_port_limit(), count_event, NULL), -EINVAL);
+    evtchn_close(b);
+    evtchn_close(op.port);
 }
 
 static void pair_close(struct pair *p)
