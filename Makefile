@@ -56,6 +56,7 @@ CORE_OBJS := \
 	mm/layout.o mm/pagetable.o mm/direct_map.o mm/buddy.o mm/page_alloc.o mm/heap.o \
 	mm/vmap.o mm/init.o \
 	xen/console.o xen/time.o xen/events.o xen/evtchn_2l.o xen/evtchn_fifo.o \
+	xen/grant_table.o \
 	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o kernel/sched.o kernel/thread.o \
 	kernel/timer.o kernel/wait.o kernel/semaphore.o kernel/mutex.o
 
@@ -65,7 +66,7 @@ APP_OBJS_hello := apps/hello/main.o
 APP_OBJS_tests := kernel/test_runner.o tests/xen/main.o tests/xen/test_start_of_day.o tests/xen/test_lib.o \
 	tests/xen/test_cmdline.o tests/xen/test_traps.o tests/xen/test_selftest.o \
 	tests/xen/test_mm.o tests/xen/bench_mm.o tests/xen/test_events.o tests/xen/test_time.o \
-	tests/xen/test_threads.o tests/xen/bench_sched.o
+	tests/xen/test_threads.o tests/xen/bench_sched.o tests/xen/test_grant_table.o
 
 IMAGES := hello tests
 

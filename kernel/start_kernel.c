@@ -13,6 +13,7 @@
 #include "mm/mm.h"
 #include "xen/console.h"
 #include "xen/events.h"
+#include "xen/grant_table.h"
 #include "xen/time.h"
 #include "kernel/app.h"
 #include "kernel/param.h"
@@ -48,6 +49,10 @@ static void events_time_threads_init(void)
     if (rc)
         panic("event channels: the %s ABI cannot be used: %s\n", evtchn_option, errno_name(rc));
     printk("Events: %s ABI, ports 1-%u\n", evtchn_abi_name(), evtchn_port_limit() - 1);
+    rc = gnttab_init();
+    if (rc)
+        panic("grant table: set-up failed: %s\n", errno_name(rc));
+    printk("Grant table: %u references, %u free\n", gnttab_capacity(), gnttab_free_count());
     rc = timers_init();
     if (rc)
         panic("timers: binding VIRQ_TIMER failed: %s\n", errno_name(rc));

@@ -178,6 +178,19 @@ int pt_map_frames(uintptr_t va, const mfn_t *mfns, size_t n, uint64_t flags,
     return rc;
 }
 
+int pt_prepare(uintptr_t va, size_t n, pt_table_alloc_fn alloc_table)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < n && !rc; i++) {
+        pte_t *l1e;
+
+        rc = pt_walk_create(va + i * PAGE_SIZE, alloc_table, &l1e);
+    }
+    return rc;
+}
+
 int pt_unmap(uintptr_t va, size_t n)
 {
     struct pt_batch b;

@@ -54,6 +54,8 @@ uint64_t pt_nx(void);
 int pt_map_frames(uintptr_t va, const mfn_t *mfns, size_t n, uint64_t flags,
                   pt_table_alloc_fn alloc_table);
 int pt_unmap(uintptr_t va, size_t n);
+/* Create the tables down to L1 for [va, va + n pages), leaving the entries empty. */
+int pt_prepare(uintptr_t va, size_t n, pt_table_alloc_fn alloc_table);
 
 int pt_flush_tlb(void);
 

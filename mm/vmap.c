@@ -119,6 +119,24 @@ void *vmap_map_mfns(const mfn_t *mfns, size_t n)
     return (void *)va;
 }
 
+void *vmap_reserve_tables(size_t n)
+{
+    uintptr_t va = vmap_reserve(n);
+
+    if (!va)
+        return NULL;
+    if (pt_prepare(va, n, zeroed_table_page) != 0) {
+        vmap_release(va, n);
+        return NULL;
+    }
+    return (void *)va;
+}
+
+void vmap_release_tables(void *va, size_t n)
+{
+    vmap_release((uintptr_t)va, n);
+}
+
 int vmap_unmap(void *va, size_t n)
 {
     int rc = pt_unmap((uintptr_t)va, n);

@@ -27,6 +27,15 @@ void *vmap_map_mfns(const mfn_t *mfns, size_t n);
 int vmap_unmap(void *va, size_t n);
 
 /*
+ * Address space for n pages whose page tables exist but whose entries are empty, for
+ * Xen to fill: a grant map writes the entry at a virtual address itself, and needs
+ * the L1 table there. NULL when address space or memory runs out. Release it only
+ * once every entry is empty again.
+ */
+void *vmap_reserve_tables(size_t n);
+void vmap_release_tables(void *va, size_t n);
+
+/*
  * A stack of `pages` fresh pages with an unmapped guard page below it. Returns its
  * lowest mapped address; the top is that plus pages * PAGE_SIZE. NULL when memory or
  * address space runs out.

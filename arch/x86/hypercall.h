@@ -18,6 +18,7 @@
 #include <xen/sched.h>
 #include <xen/callback.h>
 #include <xen/event_channel.h>
+#include <xen/grant_table.h>
 #include <xen/vcpu.h>
 #include <xen/version.h>
 
@@ -120,6 +121,12 @@ static inline int hypercall_set_timer_op(uint64_t timeout)
 static inline int hypercall_vcpu_op(int cmd, unsigned int vcpu, void *arg)
 {
     return _hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
+}
+
+/* count operations of one GNTTABOP_* kind, in an array at ops (xen/grant_table.h). */
+static inline int hypercall_grant_table_op(unsigned int cmd, void *ops, unsigned int count)
+{
+    return _hypercall3(__HYPERVISOR_grant_table_op, cmd, ops, count);
 }
 
 #endif

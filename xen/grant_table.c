@@ -1,0 +1,244 @@
+/*
+ * Grant tables, version 1 (xen/grant_table.h).
+ *
+ * The table is an array of struct grant_entry_v1 (flags, domid, frame) in frames Xen
+ * owns and shares with us: GNTTABOP_setup_table returns their MFNs and the kernel
+ * maps them into its virtual areas. Entries below GNTTAB_NR_RESERVED_ENTRIES belong
+ * to the toolstack (console, xenstore); the others are handed out from a free list.
+ *
+ * Xen reads an entry while the peer maps or copies, and sets GTF_reading and
+ * GTF_writing in its flags while it uses the page, so the order of writes matters:
+ * domid and frame first, a barrier, then flags; and revoking is a compare-exchange
+ * of flags to 0 that must fail while either busy bit is set.
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/hypercall.h"
+#include "lib/errno.h"
+#include "lib/printk.h"
+#include "mm/heap.h"
+#include "mm/vmap.h"
+#include "xen/events.h"
+#include "xen/grant_table.h"
+
+/* Frames asked for at set-up: 2,048 references, plenty for a few frontends. */
+#define GNTTAB_WANTED_FRAMES 4
+#define ENTRIES_PER_FRAME    (PAGE_SIZE / sizeof(struct grant_entry_v1))
+#define FREE_LIST_END        0 /* reference 0 is reserved, so never free */
+
+static struct grant_entry_v1 *table;
+static unsigned int capacity;
+/* free_next[ref]: the next free reference after ref. */
+static grant_ref_t *free_next;
+static grant_ref_t free_head = FREE_LIST_END;
+static unsigned int free_count;
+
+/* GNTST_* (xen/grant_table.h) as the kernel's error numbers. */
+static int status_to_errno(int16_t status)
+{
+    switch (status) {
+    case GNTST_okay:
+        return 0;
+    case GNTST_bad_domain:
+    case GNTST_bad_gntref:
+    case GNTST_bad_handle:
+    case GNTST_bad_copy_arg:
+        return -EINVAL;
+    case GNTST_bad_virt_addr:
+    case GNTST_bad_page:
+        return -EFAULT;
+    case GNTST_permission_denied:
+        return -EACCES;
+    case GNTST_eagain:
+        return -EAGAIN;
+    case GNTST_no_space:
+        return -ENOSPC;
+    default:
+        return -EIO;
+    }
+}
+
+int gnttab_init(void)
+{
+    struct gnttab_query_size query = {.dom = DOMID_SELF};
+    struct gnttab_setup_table setup = {.dom = DOMID_SELF};
+    xen_pfn_t frames[GNTTAB_WANTED_FRAMES];
+    mfn_t mfns[GNTTAB_WANTED_FRAMES];
+    unsigned int i, nr;
+    int rc;
+
+    rc = hypercall_grant_table_op(GNTTABOP_query_size, &query, 1);
+    if (rc || query.status != GNTST_okay)
+        return rc ? rc : status_to_errno(query.status);
+    nr = query.max_nr_frames < GNTTAB_WANTED_FRAMES ? query.max_nr_frames : GNTTAB_WANTED_FRAMES;
+    if (nr == 0)
+        return -ENOSPC;
+    setup.nr_frames = nr;
+    set_xen_guest_handle(setup.frame_list, frames);
+    rc = hypercall_grant_table_op(GNTTABOP_setup_table, &setup, 1);
+    if (rc || setup.status != GNTST_okay)
+        return rc ? rc : status_to_errno(setup.status);
+    for (i = 0; i < nr; i++)
+        mfns[i] = frames[i];
+    table = vmap_map_mfns(mfns, nr);
+    free_next = xmalloc(nr * ENTRIES_PER_FRAME * sizeof(*free_next), 0);
+    if (!table || !free_next)
+        return -ENOMEM;
+    capacity = nr * ENTRIES_PER_FRAME;
+    /* Free list in increasing order: the lowest free reference is handed out first. */
+    for (i = capacity - 1; i >= GNTTAB_NR_RESERVED_ENTRIES; i--) {
+        free_next[i] = free_head;
+        free_head = i;
+        free_count++;
+    }
+    return 0;
+}
+
+unsigned int gnttab_free_count(void)
+{
+    return free_count;
+}
+
+unsigned int gnttab_capacity(void)
+{
+    return capacity;
+}
+
+/* The free list is shared by threads only (never event handlers): mask anyway, cheaply. */
+static int ref_take(grant_ref_t *ref)
+{
+    unsigned int prev = events_disable();
+    int rc = -ENOSPC;
+
+    if (free_head != FREE_LIST_END) {
+        *ref = free_head;
+        free_head = free_next[free_head];
+        free_count--;
+        rc = 0;
+    }
+    events_restore(prev);
+    return rc;
+}
+
+static void ref_put(grant_ref_t ref)
+{
+    unsigned int prev = events_disable();
+
+    free_next[ref] = free_head;
+    free_head = ref;
+    free_count++;
+    events_restore(prev);
+}
+
+int gnttab_grant_access(domid_t domid, mfn_t mfn, bool readonly, grant_ref_t *ref)
+{
+    struct grant_entry_v1 *e;
+    int rc = ref_take(ref);
+
+    if (rc)
+        return rc;
+    e = &table[*ref];
+    e->domid = domid;
+    e->frame = (uint32_t)mfn;
+    wmb(); /* Xen must never see the flags before the domid and frame they permit */
+    __atomic_store_n(&e->flags, GTF_permit_access | (readonly ? GTF_readonly : 0),
+                     __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+int gnttab_end_access(grant_ref_t ref)
+{
+    struct grant_entry_v1 *e;
+    uint16_t flags;
+
+    if (ref < GNTTAB_NR_RESERVED_ENTRIES || ref >= capacity)
+        return -EINVAL;
+    e = &table[ref];
+    flags = __atomic_load_n(&e->flags, __ATOMIC_SEQ_CST);
+    do {
+        if ((flags & GTF_type_mask) != GTF_permit_access)
+            return -EINVAL;
+        if (flags & (GTF_reading | GTF_writing)) {
+            printk("grant table: ref %u is still in use by dom%u; its page must be kept\n", ref,
+                   e->domid);
+            return -EBUSY;
+        }
+    } while (!__atomic_compare_exchange_n(&e->flags, &flags, 0, false, __ATOMIC_SEQ_CST,
+                                          __ATOMIC_SEQ_CST));
+    ref_put(ref);
+    return 0;
+}
+
+int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly, struct gnttab_mapping *m)
+{
+    struct gnttab_map_grant_ref op;
+    void *va = vmap_reserve_tables(1);
+    int rc;
+
+    if (!va)
+        return -ENOMEM;
+    op = (struct gnttab_map_grant_ref){
+        .host_addr = (uint64_t)(uintptr_t)va,
+        .flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0),
+        .ref = ref,
+        .dom = domid,
+    };
+    rc = hypercall_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
+    if (rc == 0)
+        rc = status_to_errno(op.status);
+    if (rc) {
+        vmap_release_tables(va, 1);
+        return rc;
+    }
+    *m = (struct gnttab_mapping){.va = va, .handle = op.handle, .domid = domid, .ref = ref};
+    return 0;
+}
+
+int gnttab_unmap(struct gnttab_mapping *m)
+{
+    struct gnttab_unmap_grant_ref op = {
+        .host_addr = (uint64_t)(uintptr_t)m->va,
+        .handle = m->handle,
+    };
+    int rc = hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, &op, 1);
+
+    if (rc == 0)
+        rc = status_to_errno(op.status);
+    if (rc) {
+        /* Still mapped: the address must not be reused. */
+        printk("grant table: unmapping dom%u's ref %u at %p failed: %s\n", m->domid, m->ref, m->va,
+               errno_name(rc));
+        return rc;
+    }
+    vmap_release_tables(m->va, 1);
+    m->va = NULL;
+    return 0;
+}
+
+int gnttab_copy(domid_t domid, grant_ref_t ref, unsigned int ref_offset, mfn_t mfn,
+                unsigned int offset, unsigned int len, bool to_peer)
+{
+    struct gnttab_copy op = {.len = (uint16_t)len};
+    int rc;
+
+    if (len == 0 || ref_offset + len > PAGE_SIZE || offset + len > PAGE_SIZE)
+        return -EINVAL;
+    if (to_peer) {
+        op.source.u.gmfn = mfn;
+        op.source.domid = DOMID_SELF;
+        op.source.offset = (uint16_t)offset;
+        op.dest.u.ref = ref;
+        op.dest.domid = domid;
+        op.dest.offset = (uint16_t)ref_offset;
+        op.flags = GNTCOPY_dest_gref;
+    } else {
+        op.source.u.ref = ref;
+        op.source.domid = domid;
+        op.source.offset = (uint16_t)ref_offset;
+        op.dest.u.gmfn = mfn;
+        op.dest.domid = DOMID_SELF;
+        op.dest.offset = (uint16_t)offset;
+        op.flags = GNTCOPY_source_gref;
+    }
+    rc = hypercall_grant_table_op(GNTTABOP_copy, &op, 1);
+    return rc ? rc : status_to_errno(op.status);
+}
