@@ -217,28 +217,23 @@ int gnttab_unmap(struct gnttab_mapping *m)
 int gnttab_copy(domid_t domid, grant_ref_t ref, unsigned int ref_offset, mfn_t mfn,
                 unsigned int offset, unsigned int len, bool to_peer)
 {
-    struct gnttab_copy op = {.len = (uint16_t)len};
+    struct gnttab_copy op = {
+        .len = (uint16_t)len,
+        .flags = to_peer ? GNTCOPY_dest_gref : GNTCOPY_source_gref,
+    };
+    /* One side names the peer's grant, the other our own frame. */
+    struct gnttab_copy_ptr *peer = to_peer ? &op.dest : &op.source;
+    struct gnttab_copy_ptr *ours = to_peer ? &op.source : &op.dest;
     int rc;
 
     if (len == 0 || ref_offset + len > PAGE_SIZE || offset + len > PAGE_SIZE)
         return -EINVAL;
-    if (to_peer) {
-        op.source.u.gmfn = mfn;
-        op.source.domid = DOMID_SELF;
-        op.source.offset = (uint16_t)offset;
-        op.dest.u.ref = ref;
-        op.dest.domid = domid;
-        op.dest.offset = (uint16_t)ref_offset;
-        op.flags = GNTCOPY_dest_gref;
-    } else {
-        op.source.u.ref = ref;
-        op.source.domid = domid;
-        op.source.offset = (uint16_t)ref_offset;
-        op.dest.u.gmfn = mfn;
-        op.dest.domid = DOMID_SELF;
-        op.dest.offset = (uint16_t)offset;
-        op.flags = GNTCOPY_source_gref;
-    }
+    peer->u.ref = ref;
+    peer->domid = domid;
+    peer->offset = (uint16_t)ref_offset;
+    ours->u.gmfn = mfn;
+    ours->domid = DOMID_SELF;
+    ours->offset = (uint16_t)offset;
     rc = hypercall_grant_table_op(GNTTABOP_copy, &op, 1);
     return rc ? rc : status_to_errno(op.status);
 }
