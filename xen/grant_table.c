@@ -66,6 +66,8 @@ int gnttab_init(void)
     unsigned int i, nr;
     int rc;
 
+    if (table)
+        return -EEXIST;
     rc = hypercall_grant_table_op(GNTTABOP_query_size, &query, 1);
     if (rc || query.status != GNTST_okay)
         return rc ? rc : status_to_errno(query.status);
@@ -79,10 +81,15 @@ int gnttab_init(void)
         return rc ? rc : status_to_errno(setup.status);
     for (i = 0; i < nr; i++)
         mfns[i] = frames[i];
-    table = vmap_map_mfns(mfns, nr);
     free_next = xmalloc(nr * ENTRIES_PER_FRAME * sizeof(*free_next), 0);
-    if (!table || !free_next)
+    if (!free_next)
         return -ENOMEM;
+    table = vmap_map_mfns(mfns, nr);
+    if (!table) {
+        xfree(free_next);
+        free_next = NULL;
+        return -ENOMEM;
+    }
     capacity = nr * ENTRIES_PER_FRAME;
     /* Free list in increasing order: the lowest free reference is handed out first. */
     for (i = capacity - 1; i >= GNTTAB_NR_RESERVED_ENTRIES; i--) {
@@ -132,8 +139,12 @@ static void ref_put(grant_ref_t ref)
 int gnttab_grant_access(domid_t domid, mfn_t mfn, bool readonly, grant_ref_t *ref)
 {
     struct grant_entry_v1 *e;
-    int rc = ref_take(ref);
+    int rc;
 
+    /* A v1 entry holds a 32-bit frame number: anything larger would grant another frame. */
+    if (mfn > UINT32_MAX)
+        return -E2BIG;
+    rc = ref_take(ref);
     if (rc)
         return rc;
     e = &table[*ref];
@@ -226,7 +237,7 @@ int gnttab_copy(domid_t domid, grant_ref_t ref, unsigned int ref_offset, mfn_t m
     struct gnttab_copy_ptr *ours = to_peer ? &op.source : &op.dest;
     int rc;
 
-    if (len == 0 || ref_offset + len > PAGE_SIZE || offset + len > PAGE_SIZE)
+    if (len == 0 || len > PAGE_SIZE || ref_offset > PAGE_SIZE - len || offset > PAGE_SIZE - len)
         return -EINVAL;
     peer->u.ref = ref;
     peer->domid = domid;

@@ -63,7 +63,7 @@ KERNEL_TEST(grant_readonly_refuses_a_writable_map)
 
     TEST_ASSERT(page != NULL);
     TEST_ASSERT_EQ(gnttab_grant_access(SELF, mfn_of(page), true, &ref), 0);
-    TEST_ASSERT(gnttab_map(SELF, ref, false, &m) != 0);
+    TEST_ASSERT_EQ(gnttab_map(SELF, ref, false, &m), -EIO);
     TEST_ASSERT_EQ(gnttab_map(SELF, ref, true, &m), 0);
     TEST_ASSERT_EQ(gnttab_unmap(&m), 0);
     TEST_ASSERT_EQ(gnttab_end_access(ref), 0);
@@ -84,8 +84,9 @@ KERNEL_TEST(grant_copy_both_ways)
     strlcpy(granted + 200, "from the peer", PAGE_SIZE - 200);
     TEST_ASSERT_EQ(gnttab_copy(SELF, ref, 200, mfn_of(local), 50, 14, false), 0);
     TEST_ASSERT(strcmp(local + 50, "from the peer") == 0);
-    /* A copy may not cross a page boundary. */
+    /* A copy may not cross a page boundary, however the numbers wrap. */
     TEST_ASSERT_EQ(gnttab_copy(SELF, ref, PAGE_SIZE - 4, mfn_of(local), 0, 8, true), -EINVAL);
+    TEST_ASSERT_EQ(gnttab_copy(SELF, ref, ~0u - 2, mfn_of(local), 0, 8, true), -EINVAL);
     TEST_ASSERT_EQ(gnttab_end_access(ref), 0);
     free_page(granted);
     free_page(local);
@@ -94,9 +95,12 @@ KERNEL_TEST(grant_copy_both_ways)
 KERNEL_TEST(grant_bad_references_are_refused)
 {
     struct gnttab_mapping m;
+    grant_ref_t ref;
 
     TEST_ASSERT_EQ(gnttab_end_access(0), -EINVAL);
     TEST_ASSERT_EQ(gnttab_end_access(gnttab_capacity()), -EINVAL);
+    TEST_ASSERT_EQ(gnttab_grant_access(SELF, (mfn_t)1 << 32, false, &ref), -E2BIG);
+    TEST_ASSERT_EQ(gnttab_init(), -EEXIST);
     /* Never granted: Xen refuses the map, and nothing stays reserved. */
     TEST_ASSERT(gnttab_map(SELF, gnttab_capacity() - 1, false, &m) != 0);
 }
