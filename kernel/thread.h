@@ -18,10 +18,11 @@
 #include "kernel/timer.h"
 #include "kernel/wait.h"
 #include "lib/list.h"
+#include "mm/vmap.h"
 
 #define THREAD_NAME_MAX        32
 #define THREAD_STACK_PAGES     8 /* 32 KiB */
-#define THREAD_MAX_STACK_PAGES 64
+#define THREAD_MAX_STACK_PAGES VMAP_STACK_MAX_PAGES
 
 enum thread_state {
     THREAD_RUNNING,  /* the current thread */

@@ -12,7 +12,6 @@
 
 static struct list_node armed = LIST_HEAD_INIT(armed);
 static uint64_t programmed_ns; /* the deadline Xen holds; 0: none */
-static struct timer_stats stats;
 
 void timer_init(struct timer *timer, timer_fn fn, void *arg)
 {
@@ -71,7 +70,6 @@ bool timer_cancel(struct timer *timer)
 /* From VIRQ_TIMER, events masked. Xen's timer may fire a little early or late. */
 static void timers_expire(void)
 {
-    stats.virqs++;
     programmed_ns = 0; /* a one-shot timer that fired holds nothing */
     while (!list_empty(&armed)) {
         struct timer *t = list_first_entry(&armed, struct timer, link);
@@ -79,7 +77,6 @@ static void timers_expire(void)
         if (t->deadline_ns > xen_system_time_ns())
             break;
         list_del(&t->link);
-        stats.fired++;
         t->fn(t, t->arg);
     }
     program_next();
@@ -88,12 +85,4 @@ static void timers_expire(void)
 int timers_init(void)
 {
     return xen_timer_init(timers_expire);
-}
-
-void timer_get_stats(struct timer_stats *out)
-{
-    unsigned int prev = events_disable();
-
-    *out = stats;
-    events_restore(prev);
 }

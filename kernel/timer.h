@@ -33,11 +33,4 @@ bool timer_is_armed(const struct timer *timer);
 /* Start taking Xen's timer interrupt (VIRQ_TIMER); 0 or a Xen error. */
 int timers_init(void);
 
-/* Timers fired and VIRQ_TIMER upcalls taken since boot. */
-struct timer_stats {
-    uint64_t fired;
-    uint64_t virqs;
-};
-void timer_get_stats(struct timer_stats *stats);
-
 #endif

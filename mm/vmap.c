@@ -149,12 +149,12 @@ int vmap_unmap(void *va, size_t n)
 
 void *vmap_alloc_stack(size_t pages)
 {
-    mfn_t mfns[64];
-    void *frames[64];
+    mfn_t mfns[VMAP_STACK_MAX_PAGES];
+    void *frames[VMAP_STACK_MAX_PAGES];
     size_t i;
     uintptr_t va;
 
-    if (pages == 0 || pages > 64)
+    if (pages == 0 || pages > VMAP_STACK_MAX_PAGES)
         return NULL;
     for (i = 0; i < pages; i++) {
         frames[i] = alloc_page();
@@ -184,10 +184,10 @@ free_frames:
 void vmap_free_stack(void *base, size_t pages)
 {
     uintptr_t va = (uintptr_t)base;
-    void *frames[64];
+    void *frames[VMAP_STACK_MAX_PAGES];
     size_t i, n = 0;
 
-    if (pages > 64)
+    if (pages > VMAP_STACK_MAX_PAGES)
         return;
     for (i = 0; i < pages; i++) {
         pte_t *l1e = pt_lookup(va + i * PAGE_SIZE, 1);

@@ -35,10 +35,12 @@ int vmap_unmap(void *va, size_t n);
 void *vmap_reserve_tables(size_t n);
 void vmap_release_tables(void *va, size_t n);
 
+#define VMAP_STACK_MAX_PAGES 64
+
 /*
- * A stack of `pages` fresh pages with an unmapped guard page below it. Returns its
- * lowest mapped address; the top is that plus pages * PAGE_SIZE. NULL when memory or
- * address space runs out.
+ * A stack of `pages` (at most VMAP_STACK_MAX_PAGES) fresh pages with an unmapped guard page below
+ * it. Returns its lowest mapped address; the top is that plus pages * PAGE_SIZE. NULL when memory
+ * or address space runs out.
  */
 void *vmap_alloc_stack(size_t pages);
 void vmap_free_stack(void *base, size_t pages);

@@ -74,12 +74,6 @@ static void evtchn_2l_clear_pending(evtchn_port_t port)
                        __ATOMIC_SEQ_CST);
 }
 
-static bool evtchn_2l_is_pending(evtchn_port_t port)
-{
-    return __atomic_load_n(&shared_info->evtchn_pending[word_of(port)], __ATOMIC_SEQ_CST) &
-           bit_of(port);
-}
-
 /*
  * Take the selector in one exchange, then for each word it names take a snapshot of
  * the pending-and-unmasked bits and run them in port order. Events that arrive
@@ -116,6 +110,5 @@ const struct evtchn_abi evtchn_abi_2l = {
     .mask = evtchn_2l_mask,
     .unmask = evtchn_2l_unmask,
     .clear_pending = evtchn_2l_clear_pending,
-    .is_pending = evtchn_2l_is_pending,
     .handle_events = evtchn_2l_handle_events,
 };

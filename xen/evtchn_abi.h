@@ -23,7 +23,6 @@ struct evtchn_abi {
     /* Unmask; an event pending meanwhile must reach the vCPU as a new upcall. */
     void (*unmask)(evtchn_port_t port);
     void (*clear_pending)(evtchn_port_t port);
-    bool (*is_pending)(evtchn_port_t port);
     /* From the upcall: clear and hand each pending, unmasked port to dispatch. */
     void (*handle_events)(evtchn_dispatch_fn dispatch);
 };

@@ -148,11 +148,6 @@ static void evtchn_fifo_clear_pending(evtchn_port_t port)
     __atomic_fetch_and(event_word(port), ~FLAG(EVTCHN_FIFO_PENDING), __ATOMIC_SEQ_CST);
 }
 
-static bool evtchn_fifo_is_pending(evtchn_port_t port)
-{
-    return __atomic_load_n(event_word(port), __ATOMIC_SEQ_CST) & FLAG(EVTCHN_FIFO_PENDING);
-}
-
 /* Unlink the word from its queue; returns the next port (0: it was the tail). */
 static uint32_t clear_linked(event_word_t *word)
 {
@@ -215,6 +210,5 @@ const struct evtchn_abi evtchn_abi_fifo = {
     .mask = evtchn_fifo_mask,
     .unmask = evtchn_fifo_unmask,
     .clear_pending = evtchn_fifo_clear_pending,
-    .is_pending = evtchn_fifo_is_pending,
     .handle_events = evtchn_fifo_handle_events,
 };

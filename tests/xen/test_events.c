@@ -161,10 +161,23 @@ KERNEL_TEST(evtchn_set_handler_replaces_and_close_stops_delivery)
     TEST_ASSERT_EQ(evtchn_send(p.a), 0);
     TEST_ASSERT_EQ(other.hits, 1);
     TEST_ASSERT_EQ(p.at_b.hits, 0);
+    /* No handler: the event is counted as unhandled and the port masked, so a second
+     * send raises no upcall until someone unmasks it. */
+    struct evtchn_stats before, after;
+    evtchn_get_stats(&before);
+    TEST_ASSERT_EQ(evtchn_set_handler(p.b, NULL, NULL), 0);
+    TEST_ASSERT_EQ(evtchn_send(p.a), 0);
+    TEST_ASSERT_EQ(evtchn_send(p.a), 0);
+    evtchn_get_stats(&after);
+    TEST_ASSERT_EQ(after.unhandled, before.unhandled + 1);
+    TEST_ASSERT_EQ(after.upcalls, before.upcalls + 1);
+    TEST_ASSERT_EQ(evtchn_set_handler(p.b, count_event, &other), 0);
+    evtchn_unmask(p.b);
+    TEST_ASSERT_EQ(other.hits, 2);
     TEST_ASSERT_EQ(evtchn_close(p.b), 0);
     /* The other end is now unbound from our side: Xen accepts the send, nothing runs. */
     evtchn_send(p.a);
-    TEST_ASSERT_EQ(other.hits, 1);
+    TEST_ASSERT_EQ(other.hits, 2);
     TEST_ASSERT_EQ(evtchn_close(p.a), 0);
     TEST_ASSERT_EQ(evtchn_send(p.a), -EINVAL);
 }
