@@ -111,7 +111,6 @@ static void wakeup_timer_fired(struct timer *timer, void *arg)
 
 void sched_arm_wakeup(uint64_t deadline_ns)
 {
-    current->timed_out = false;
     timer_init(&current->wakeup, wakeup_timer_fired, current);
     timer_arm(&current->wakeup, deadline_ns);
 }

@@ -17,7 +17,6 @@
 #include "lib/printk.h"
 #include "mm/heap.h"
 #include "mm/vmap.h"
-#include "xen/events.h"
 #include "xen/grant_table.h"
 
 /* Frames asked for at set-up: 2,048 references, plenty for a few frontends. */
@@ -110,30 +109,25 @@ unsigned int gnttab_capacity(void)
     return capacity;
 }
 
-/* The free list is shared by threads only (never event handlers): mask anyway, cheaply. */
+/*
+ * The free list is used by threads, which are cooperative, so it needs no lock;
+ * event handlers do not grant (they only mark and wake).
+ */
 static int ref_take(grant_ref_t *ref)
 {
-    unsigned int prev = events_disable();
-    int rc = -ENOSPC;
-
-    if (free_head != FREE_LIST_END) {
-        *ref = free_head;
-        free_head = free_next[free_head];
-        free_count--;
-        rc = 0;
-    }
-    events_restore(prev);
-    return rc;
+    if (free_head == FREE_LIST_END)
+        return -ENOSPC;
+    *ref = free_head;
+    free_head = free_next[free_head];
+    free_count--;
+    return 0;
 }
 
 static void ref_put(grant_ref_t ref)
 {
-    unsigned int prev = events_disable();
-
     free_next[ref] = free_head;
     free_head = ref;
     free_count++;
-    events_restore(prev);
 }
 
 int gnttab_grant_access(domid_t domid, mfn_t mfn, bool readonly, grant_ref_t *ref)
