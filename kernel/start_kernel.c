@@ -16,6 +16,7 @@
 #include "xen/grant_table.h"
 #include "xen/time.h"
 #include "kernel/app.h"
+#include "kernel/initcall.h"
 #include "kernel/param.h"
 #include "kernel/sched.h"
 #include "kernel/shutdown.h"
@@ -62,12 +63,19 @@ static void events_time_threads_init(void)
            xen_system_time_ns() / NSEC_PER_MSEC, wall_s);
 }
 
-/* The application runs in its own thread, so that it can block; its verdict ends the domain. */
+/*
+ * The drivers start, then the application, in a thread of their own so that they
+ * can block; the application's verdict ends the domain.
+ */
 static void main_thread(void *arg)
 {
+    uint64_t boot_ns;
     int rc;
 
     (void)arg;
+    kernel_inits_run();
+    boot_ns = xen_tsc_to_ns(rdtsc() - boot_tsc);
+    printk("Boot: _start to app_main in %lu us\n", boot_ns / 1000);
     rc = app_main();
     if (rc != 0) {
         printk("app_main returned %d\n", rc);
@@ -102,7 +110,7 @@ static void print_start_info(const void *xen_va, const struct start_info *si)
 
 void start_kernel(const struct start_info *si)
 {
-    uint64_t boot_ns, mm_ns;
+    uint64_t mm_ns;
 
     arch_early_init(si);
     console_init(start_info);
@@ -121,7 +129,5 @@ void start_kernel(const struct start_info *si)
 
     if (!thread_create_with_stack("main", main_thread, NULL, MAIN_THREAD_STACK_PAGES))
         panic("cannot create the main thread\n");
-    boot_ns = xen_tsc_to_ns(rdtsc() - boot_tsc);
-    printk("Boot: _start to app_main in %lu us\n", boot_ns / 1000);
     threads_run_idle();
 }

@@ -26,6 +26,13 @@ struct kernel_test {
  * (a fault, a reboot) or that demonstrate a failure.
  */
 #define TEST_ON_REQUEST (1u << 0)
+/*
+ * Where a test can run: as the initial domain only (it uses what only dom0 has, such
+ * as console_io output), or as a domU only (it needs the toolstack: xenstore, the
+ * console ring). A run of everything leaves out the tests that cannot run here.
+ */
+#define TEST_DOM0_ONLY (1u << 1)
+#define TEST_DOMU_ONLY (1u << 2)
 
 #define KERNEL_TEST_FLAGS(tname, tflags)                                                           \
     static void test_##tname(void);                                                                \

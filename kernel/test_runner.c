@@ -5,9 +5,11 @@
  * and reports each.
  */
 #include <stdbool.h>
+#include <xen/xen.h>
 
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "arch/x86/setup.h"
 #include "kernel/test.h"
 #include "xen/time.h"
 
@@ -48,6 +50,16 @@ static const struct kernel_test *test_find(const char *name, size_t len)
     return NULL;
 }
 
+/* For a run of everything: not on request, and meant for this kind of domain. */
+static bool test_runs_here(const struct kernel_test *t)
+{
+    bool dom0 = start_info->flags & SIF_INITDOMAIN;
+
+    if (t->flags & TEST_ON_REQUEST)
+        return false;
+    return !(t->flags & (dom0 ? TEST_DOMU_ONLY : TEST_DOM0_ONLY));
+}
+
 int test_runner_run(const char *selection)
 {
     const struct kernel_test *t;
@@ -55,7 +67,7 @@ int test_runner_run(const char *selection)
 
     if (selection[0] == '\0') {
         for (t = __start_kernel_tests; t < __stop_kernel_tests; t++) {
-            if (t->flags & TEST_ON_REQUEST)
+            if (!test_runs_here(t))
                 continue;
             if (test_run_one(t))
                 passed++;
