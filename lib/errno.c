@@ -51,6 +51,8 @@ const char *errno_name(int err)
         return "ENOTSUP";
     case ECONNRESET:
         return "ECONNRESET";
+    case EISCONN:
+        return "EISCONN";
     case ENOTCONN:
         return "ENOTCONN";
     case ETIMEDOUT:

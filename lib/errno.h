@@ -29,6 +29,7 @@
 #define EOVERFLOW  75
 #define ENOTSUP    95
 #define ECONNRESET 104
+#define EISCONN    106
 #define ENOTCONN   107
 #define ETIMEDOUT  110
 

@@ -22,9 +22,11 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror $(HOST_SANITIZE) -iquote 
 HOST_RENAMED_CFLAGS := $(HOST_CFLAGS) -include $(ROOT)/lib/tests/host_names.h
 
 UNIT_TESTS :=
+FUZZ_TARGETS :=
 include $(ROOT)/lib/tests/tests.mk
 include $(ROOT)/mm/tests/tests.mk
 include $(ROOT)/xen/tests/tests.mk
+include $(ROOT)/drivers/xenbus/tests/tests.mk
 
 unit_bins := $(addprefix $(HOST_DIR)/,$(UNIT_TESTS))
 unit_objs := $(patsubst %.c,$(HOST_DIR)/%.o,$(sort $(foreach t,$(UNIT_TESTS),$($(t)_srcs))))
@@ -50,3 +52,4 @@ unit-test: $(unit_bins)
 	exit $$status
 
 -include $(unit_objs:.o=.d)
+include $(ROOT)/tests/fuzz.mk

@@ -1,0 +1,13 @@
+# Host tests of drivers/xenbus/ (tests/unit.mk and tests/fuzz.mk build and run them):
+# the xenstore wire format, which parses what xenstored sends, as unit tests and as
+# a fuzz target.
+UNIT_TESTS += drivers/xenbus/tests/test_xs_wire
+drivers/xenbus/tests/test_xs_wire_srcs := drivers/xenbus/tests/test_xs_wire.c \
+	drivers/xenbus/xs_wire.c lib/string.c lib/errno.c
+
+FUZZ_TARGETS += drivers/xenbus/tests/fuzz_xs_wire
+drivers/xenbus/tests/fuzz_xs_wire_srcs := drivers/xenbus/tests/fuzz_xs_wire.c \
+	drivers/xenbus/xs_wire.c lib/string.c lib/errno.c
+drivers/xenbus/tests/fuzz_xs_wire_corpus := drivers/xenbus/tests/corpus/xs_wire
+# Room for two messages of XENSTORE_PAYLOAD_MAX and then some.
+drivers/xenbus/tests/fuzz_xs_wire_max_len := 9000
