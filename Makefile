@@ -58,7 +58,9 @@ CORE_OBJS := \
 	xen/console.o xen/time.o xen/events.o xen/evtchn_2l.o xen/evtchn_fifo.o \
 	xen/grant_table.o \
 	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o kernel/sched.o kernel/thread.o \
-	kernel/timer.o kernel/wait.o kernel/semaphore.o kernel/mutex.o
+	kernel/timer.o kernel/wait.o kernel/semaphore.o kernel/mutex.o kernel/initcall.o \
+	drivers/xenbus/xs_wire.o drivers/xenbus/xenstore.o drivers/console/console.o \
+	drivers/xenbus/xenbus.o
 
 # Each application is a folder under apps/ that defines app_main().
 APP_OBJS_hello := apps/hello/main.o
@@ -66,7 +68,9 @@ APP_OBJS_hello := apps/hello/main.o
 APP_OBJS_tests := kernel/test_runner.o tests/xen/main.o tests/xen/test_start_of_day.o tests/xen/test_lib.o \
 	tests/xen/test_cmdline.o tests/xen/test_traps.o tests/xen/test_selftest.o \
 	tests/xen/test_mm.o tests/xen/bench_mm.o tests/xen/test_events.o tests/xen/test_time.o \
-	tests/xen/test_threads.o tests/xen/bench_sched.o tests/xen/test_grant_table.o
+	tests/xen/test_threads.o tests/xen/bench_sched.o tests/xen/test_grant_table.o tests/xen/test_xenstore.o \
+	tests/xen/test_console.o tests/xen/test_xenbus.o \
+	tests/xen/bench.o tests/xen/bench_xenstore.o
 
 IMAGES := hello tests
 

@@ -1,5 +1,6 @@
 /*
- * Console output, the two ways a PV guest has.
+ * The console, the two ways a PV guest has: output here, and the non-blocking half
+ * of input (drivers/console/ waits for it).
  *
  * The initial domain (SIF_INITDOMAIN in start_info.flags) owns the machine's
  * console: its console_io writes go to Xen's serial line. Any other domain gets a
@@ -22,7 +23,7 @@
 
 static struct xencons_interface *ring;
 static evtchn_port_t ring_port;
-/* Set when the backend's index stops making sense: output stops, nothing is scribbled. */
+/* Set when the backend's indices stop making sense: the ring is left alone from then on. */
 static bool ring_broken;
 
 static void console_io_write(const char *text, size_t len)
@@ -95,6 +96,50 @@ static void console_ring_write(const char *text, size_t len)
     }
     if (!ring_broken)
         ring_notify();
+}
+
+/*
+ * Input from the ring's in[] half, which the backend fills: read in_prod, then the
+ * bytes, then hand the slots back through in_cons and tell the backend.
+ */
+static size_t console_ring_read(char *buf, size_t size)
+{
+    XENCONS_RING_IDX cons = ring->in_cons, prod = READ_ONCE(ring->in_prod);
+    size_t n = 0;
+
+    rmb(); /* the index before the bytes it publishes */
+    if (ring_broken)
+        return 0;
+    if (prod - cons > sizeof(ring->in)) {
+        /* Not a console ring any more: say so on whatever output is left, take nothing. */
+        printk("console: the input ring's indices are impossible; input stops\n");
+        ring_broken = true;
+        return 0;
+    }
+    while (cons != prod && n < size)
+        buf[n++] = ring->in[MASK_XENCONS_IDX(cons++, ring->in)];
+    if (n == 0)
+        return 0;
+    mb(); /* done with the slots before the backend may refill them */
+    ring->in_cons = cons;
+    ring_notify();
+    return n;
+}
+
+size_t console_read_available(char *buf, size_t size)
+{
+    int n;
+
+    if (ring)
+        return console_ring_read(buf, size);
+    /* The initial domain gets the serial line's input through Xen (xen/xen.h, console_io). */
+    n = hypercall_console_io(CONSOLEIO_read, size, buf);
+    return n > 0 ? (size_t)n : 0;
+}
+
+evtchn_port_t console_input_port(void)
+{
+    return ring ? ring_port : 0;
 }
 
 void console_init(const struct start_info *si)

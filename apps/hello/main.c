@@ -1,7 +1,8 @@
 /*
- * hello: a small tour of what an application gets. It says what it runs on, tells
- * the time from Xen's wall clock, lets two threads take turns printing, and follows
- * a timer that ticks every 100 ms for a second; then the domain powers off.
+ * hello: a small tour of what an application gets. It says what it runs on, asks
+ * xenstore for the name the toolstack gave it, tells the time from Xen's wall clock,
+ * lets two threads take turns printing, and follows a timer that ticks every 100 ms
+ * for a second; then the domain powers off.
  */
 #include <xen/version.h>
 
@@ -13,9 +14,11 @@
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "lib/date.h"
+#include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
 #include "xen/time.h"
+#include "drivers/xenbus/xenstore.h"
 
 #define TURNS   3
 #define TICK_NS (100 * NSEC_PER_MSEC)
@@ -30,6 +33,23 @@ static void say_hello(void)
     printk("Hello, world! This is Mini-OS on Xen %ld.%ld%.*s, as a %s with %lu MiB.\n",
            version >> 16, version & 0xffff, (int)sizeof(extra), extra,
            start_info->flags & SIF_INITDOMAIN ? "dom0" : "domU", start_info->nr_pages >> 8);
+}
+
+/* As a domU, the toolstack wrote our name (the domain config's name=) into our home. */
+static void say_my_name(void)
+{
+    char name[64];
+    int rc;
+
+    if (!xenstore_connected()) {
+        printk("No xenstore here: the initial domain starts before any xenstored.\n");
+        return;
+    }
+    rc = xenstore_read_buf(XS_NO_TRANSACTION, "name", name, sizeof(name));
+    if (rc)
+        printk("Xenstore would not tell my name: %s\n", errno_name(rc));
+    else
+        printk("Xenstore says my name is '%s' and I am domain %u.\n", name, xenstore_domid());
 }
 
 static void say_the_time(void)
@@ -112,6 +132,7 @@ static void ticking_timer(void)
 int app_main(void)
 {
     say_hello();
+    say_my_name();
     say_the_time();
     two_threads();
     ticking_timer();

@@ -6,6 +6,7 @@
 #include "arch/x86/cpu.h"
 #include "kernel/sched.h"
 #include "kernel/test.h"
+#include "tests/xen/bench.h"
 #include "kernel/thread.h"
 #include "lib/printk.h"
 #include "xen/events.h"
@@ -28,26 +29,6 @@ static void yield_n_times(void *arg)
 static void nothing(void *arg)
 {
     (void)arg;
-}
-
-static void sort_u64(uint64_t *v, unsigned int n)
-{
-    unsigned int i, j;
-
-    for (i = 1; i < n; i++) {
-        uint64_t x = v[i];
-
-        for (j = i; j > 0 && v[j - 1] > x; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
-    }
-}
-
-static void report_percentiles(const char *what, uint64_t *v, unsigned int n)
-{
-    sort_u64(v, n);
-    printk("bench: %s: median %lu ns, 99th percentile %lu ns, max %lu ns\n", what, v[n / 2],
-           v[n * 99 / 100], v[n - 1]);
 }
 
 /* Two threads yield to each other: every yield is one switch. */
@@ -116,7 +97,7 @@ static void bench_event_latency(void)
     }
     evtchn_close(b);
     evtchn_close(a);
-    report_percentiles("event channel send -> handler (loopback)", latency, EVENT_ROUNDS);
+    bench_report_percentiles("event channel send -> handler (loopback)", latency, EVENT_ROUNDS);
 }
 
 /* How long after its deadline a sleeping thread runs again. */
@@ -130,7 +111,7 @@ static void bench_timer_lateness(void)
         thread_sleep_until(deadline);
         latency[i] = xen_system_time_ns() - deadline;
     }
-    report_percentiles("timer wake-up lateness (1 ms sleeps)", latency, TIMER_SAMPLES);
+    bench_report_percentiles("timer wake-up lateness (1 ms sleeps)", latency, TIMER_SAMPLES);
 }
 
 KERNEL_TEST_FLAGS(bench_sched, TEST_ON_REQUEST)

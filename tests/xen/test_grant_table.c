@@ -1,17 +1,22 @@
 /*
- * Grant tables against the real hypervisor. The tests image runs as dom0, so it
- * grants pages to itself (domain 0) and maps or copies them back: the same
- * hypercalls and checks a peer's would go through.
+ * Grant tables against the real hypervisor. Most tests grant pages to their own
+ * domain and map or copy them back: the same hypercalls and checks a peer's would go
+ * through. As a domU, one test has dom0 map a grant (the full rig's grant-read).
  */
 #include "arch/x86/page.h"
 #include "arch/x86/setup.h"
 #include "kernel/test.h"
 #include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/printk.h"
 #include "lib/string.h"
 #include "mm/page_alloc.h"
 #include "xen/grant_table.h"
+#include "xen/time.h"
+#include "drivers/xenbus/xenstore.h"
 
-#define SELF 0 /* the tests image is dom0 */
+/* Our own domain id: 0 as the initial domain, from xenstore as a domU. */
+#define SELF ((start_info->flags & SIF_INITDOMAIN) ? 0 : xenstore_domid())
 
 static mfn_t mfn_of(const void *page)
 {
@@ -20,7 +25,6 @@ static mfn_t mfn_of(const void *page)
 
 KERNEL_TEST(grant_table_is_set_up)
 {
-    TEST_ASSERT(start_info->flags & SIF_INITDOMAIN);
     TEST_ASSERT(gnttab_capacity() >= 512);
     TEST_ASSERT_EQ(gnttab_free_count(), gnttab_capacity() - GNTTAB_NR_RESERVED_ENTRIES);
 }
@@ -103,4 +107,32 @@ KERNEL_TEST(grant_bad_references_are_refused)
     TEST_ASSERT_EQ(gnttab_init(), -EEXIST);
     /* Never granted: Xen refuses the map, and nothing stays reserved. */
     TEST_ASSERT(gnttab_map(SELF, gnttab_capacity() - 1, false, &m) != 0);
+}
+
+/*
+ * dom0 maps a page we granted (tools/rig/grant-read, driven by the rig through
+ * data/grant-step): an end-access while it is mapped is refused, and works once dom0
+ * has unmapped it.
+ */
+KERNEL_TEST_FLAGS(grant_read_by_dom0_and_revoked_after_unmap, TEST_ON_REQUEST | TEST_DOMU_ONLY)
+{
+    uint64_t deadline = xen_system_time_ns() + 60 * NSEC_PER_SEC;
+    char *page = alloc_page();
+    grant_ref_t ref;
+
+    TEST_ASSERT(page != NULL);
+    memset(page, 0, PAGE_SIZE);
+    snprintf(page, PAGE_SIZE, "granted by domain %u", xenstore_domid());
+    TEST_ASSERT_EQ(gnttab_grant_access(0, mfn_of(page), true, &ref), 0);
+    TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/grant-step", "granted"), 0);
+    printk("grant: ref %u to domain 0 holds '%s'\n", ref, page);
+    TEST_ASSERT_EQ(xenstore_wait_for_value("data/grant-step", "mapped", deadline), 0);
+    TEST_ASSERT_EQ(gnttab_end_access(ref), -EBUSY);
+    printk("grant: end access refused while dom0 maps the page\n");
+    TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/grant-step", "unmap"), 0);
+    TEST_ASSERT_EQ(xenstore_wait_for_value("data/grant-step", "unmapped", deadline), 0);
+    TEST_ASSERT_EQ(gnttab_end_access(ref), 0);
+    printk("grant: end access done after the unmap\n");
+    free_page(page);
+    xenstore_rm(XS_NO_TRANSACTION, "data/grant-step");
 }
