@@ -1,7 +1,8 @@
 # Mini-OS: a small kernel for Xen guests.
 #
 #   make            build build/hello.elf and build/tests.elf
-#   make run        set up what is missing, boot hello under Xen in QEMU
+#   make run        set up what is missing, boot hello as a domU under Xen and xl in QEMU
+#   make run-dom0   the same with hello as Xen's only domain (no Linux, no xl)
 #   make test       set up what is missing, run every test tier
 #   make bench      print image sizes, boot times and micro-benchmark figures
 #   make format     apply .clang-format to every C file
@@ -60,7 +61,7 @@ CORE_OBJS := \
 	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o kernel/sched.o kernel/thread.o \
 	kernel/timer.o kernel/wait.o kernel/semaphore.o kernel/mutex.o kernel/initcall.o \
 	drivers/xenbus/xs_wire.o drivers/xenbus/xenstore.o drivers/console/console.o \
-	drivers/xenbus/xenbus.o
+	drivers/xenbus/xenbus.o drivers/xenbus/control.o
 
 # Each application is a folder under apps/ that defines app_main().
 APP_OBJS_hello := apps/hello/main.o
@@ -69,12 +70,12 @@ APP_OBJS_tests := kernel/test_runner.o tests/xen/main.o tests/xen/test_start_of_
 	tests/xen/test_cmdline.o tests/xen/test_traps.o tests/xen/test_selftest.o \
 	tests/xen/test_mm.o tests/xen/bench_mm.o tests/xen/test_events.o tests/xen/test_time.o \
 	tests/xen/test_threads.o tests/xen/bench_sched.o tests/xen/test_grant_table.o tests/xen/test_xenstore.o \
-	tests/xen/test_console.o tests/xen/test_xenbus.o \
+	tests/xen/test_console.o tests/xen/test_xenbus.o tests/xen/test_control.o \
 	tests/xen/bench.o tests/xen/bench_xenstore.o
 
 IMAGES := hello tests
 
-.PHONY: all clean FORCE run test bench format format-check unit-test tour-check xen-test setup
+.PHONY: all clean FORCE run run-dom0 test bench format format-check unit-test tour-check xen-test setup
 all: $(foreach i,$(IMAGES),$(O)/$(i).elf)
 
 $(O)/include/xen:
@@ -132,7 +133,12 @@ include $(ROOT)/tests/unit.mk
 setup:
 	$(ROOT)/tools/setup
 
+# hello as a domU of Xen's real toolstack: Xen and a Linux dom0 in QEMU, xl create.
 run: setup all
+	$(ROOT)/tools/run-domu $(ROOT)/examples/hello.cfg $(O)/hello.elf
+
+# hello as the only domain, started by Xen itself: the fast path the Xen tier uses.
+run-dom0: setup all
 	$(ROOT)/tools/xen-qemu --timeout 60 $(O)/hello.elf
 
 xen-test: all

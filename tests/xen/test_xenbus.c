@@ -54,7 +54,8 @@ KERNEL_TEST_FLAGS(xenbus_handshake_with_dom0_backend, TEST_ON_REQUEST)
 
     TEST_ASSERT_EQ(xenstore_watch(&device_dir, "device"), 0);
     printk("xenbus: waiting for device/test/0\n");
-    while ((rc = xenbus_device_init(&dev, "test", 0)) == -ENOENT)
+    /* Until dom0 has written every key and let us read them. */
+    while ((rc = xenbus_device_init(&dev, "test", 0)) == -ENOENT || rc == -EACCES)
         if ((rc = xenstore_watch_wait(&device_dir, DEADLINE(60000))) != 0)
             break;
     xenstore_unwatch(&device_dir);

@@ -62,7 +62,7 @@ KERNEL_TEST_FLAGS(xenstore_write_read_rm_round_trip, TEST_DOMU_ONLY)
 
 KERNEL_TEST_FLAGS(xenstore_errors_come_back_as_errno, TEST_DOMU_ONLY)
 {
-    char small[4], *value, *big;
+    char small[1], *value, *big;
     uint32_t n;
 
     /* From xenstored. */

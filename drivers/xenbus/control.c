@@ -1,0 +1,70 @@
+/*
+ * Shutdown requests from the toolstack. `xl shutdown` and `xl reboot` write the
+ * wanted action into our home's control/shutdown (docs/misc/xenstore-paths.pandoc)
+ * and wait for the guest to acknowledge it by clearing the node; the guest then
+ * shuts itself down with that reason. One thread watches the node for the
+ * domain's whole life.
+ */
+#include "lib/errno.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+#include "kernel/initcall.h"
+#include "kernel/shutdown.h"
+#include "kernel/thread.h"
+#include "drivers/xenbus/xenstore.h"
+
+#define CONTROL_NODE "control/shutdown"
+
+static struct xs_watch control_watch;
+
+/* Act on the node's value: empty (nothing asked, or our own acknowledgement) or a request. */
+static void handle_request(const char *request)
+{
+    void (*action)(void);
+
+    if (strcmp(request, "poweroff") == 0 || strcmp(request, "halt") == 0) {
+        action = kernel_poweroff;
+    } else if (strcmp(request, "reboot") == 0) {
+        action = kernel_reboot;
+    } else {
+        if (request[0] != '\0')
+            printk("control: '%s' requested; not supported, ignored\n", request);
+        return;
+    }
+    /* Acknowledge first: the toolstack waits for the node to be cleared. */
+    xenstore_write(XS_NO_TRANSACTION, CONTROL_NODE, "");
+    printk("control: the toolstack asks for %s\n", request);
+    action();
+}
+
+static void control_thread(void *arg)
+{
+    char request[32];
+
+    (void)arg;
+    while (xenstore_watch_wait(&control_watch, 0) == 0) {
+        int rc = xenstore_read_buf(XS_NO_TRANSACTION, CONTROL_NODE, request, sizeof(request));
+
+        if (rc == 0)
+            handle_request(request);
+        else if (rc != -ENOENT)
+            printk("control: reading %s failed: %s\n", CONTROL_NODE, errno_name(rc));
+    }
+}
+
+static int control_start(void)
+{
+    int rc;
+
+    if (!xenstore_connected())
+        return 0; /* no toolstack to ask us anything; xenstore said why */
+    rc = xenstore_watch(&control_watch, CONTROL_NODE);
+    if (rc)
+        return rc;
+    if (!thread_create("control", control_thread, NULL)) {
+        xenstore_unwatch(&control_watch);
+        return -ENOMEM;
+    }
+    return 0;
+}
+KERNEL_INIT(2, control_start);
