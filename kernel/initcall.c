@@ -13,9 +13,7 @@ void kernel_inits_run(void)
     for (init = __start_kernel_inits; init < __stop_kernel_inits; init++) {
         int rc = init->fn();
 
-        if (rc == -ENODEV)
-            printk("%s: nothing to start here\n", init->name);
-        else if (rc)
+        if (rc)
             printk("%s: failed: %s\n", init->name, errno_name(rc));
     }
 }

@@ -8,8 +8,8 @@
  *   KERNEL_INIT(1, xenbus_start);
  *
  * Levels are one digit (the linker sorts them as text): 1 for xenstore and the
- * console, 2 for what needs xenstore (frontends). A function returns 0,
- * -ENODEV when its device is absent here (printed as a note), or an error (printed);
+ * console, 2 for what needs xenstore (frontends). A function returns 0 (also when
+ * its device is absent here, which it says itself) or an error, which is printed;
  * the application starts either way and finds out from the driver's own calls.
  */
 #ifndef KERNEL_INITCALL_H

@@ -438,18 +438,19 @@ int xenstore_directory(xs_transaction_t t, const char *path, char ***names, unsi
     return 0;
 }
 
-static const char perm_letters[] = {
-    [XS_PERM_NONE] = 'n', [XS_PERM_READ] = 'r', [XS_PERM_WRITE] = 'w', [XS_PERM_BOTH] = 'b'};
+/* The letter of each enum xs_perm_access, in the enum's order. */
+static const char perm_letters[] = "nrwb";
+#define N_PERM_LETTERS (sizeof(perm_letters) - 1)
 
 /* One entry of a permission list: a letter and a domid ("r5"). */
 static int parse_permission(const char *text, struct xs_permission *perm)
 {
-    const char *letter = text[0] ? strchr("nrwb", text[0]) : NULL;
+    const char *letter = text[0] ? strchr(perm_letters, text[0]) : NULL;
     uint32_t domid;
 
     if (!letter || xs_wire_number(text + 1, strlen(text + 1), DOMID_FIRST_RESERVED - 1, &domid))
         return -EBADMSG;
-    perm->access = (enum xs_perm_access)(letter - "nrwb");
+    perm->access = (enum xs_perm_access)(letter - perm_letters);
     perm->domid = (domid_t)domid;
     return 0;
 }
@@ -502,7 +503,7 @@ int xenstore_set_perms(xs_transaction_t t, const char *path, const struct xs_per
     text = xmalloc(count * sizeof(*text), 1);
     rc = strings && text ? 0 : -ENOMEM;
     for (i = 0; rc == 0 && i < count; i++) {
-        if ((unsigned int)perms[i].access >= sizeof(perm_letters) ||
+        if ((unsigned int)perms[i].access >= N_PERM_LETTERS ||
             perms[i].domid >= DOMID_FIRST_RESERVED)
             rc = -EINVAL;
         else
