@@ -19,9 +19,8 @@
 # and how the domain ended, as Xen's toolstack saw it, as
 #   rig: domain ended: HOW
 # HOW is poweroff, reboot, suspend, crash, watchdog or soft_reset (the shutdown
-# reason of a domain whose config says on_*="preserve"), destroyed (it vanished: xl
-# destroy, or a config without "preserve"), or timeout (it did not end in time; the
-# rig destroys it).
+# reason, which xl keeps readable because rig_create sets on_*="preserve"), destroyed
+# (it vanished: xl destroy), or timeout (it did not end in time; the rig destroys it).
 #
 # The functions act on the last created domain, or on the one named as their last
 # argument. Globals: RIG_NAME (the scenario), RIG_DOM and RIG_DOMID (the last created
@@ -84,8 +83,11 @@ rig_run() {
     return $rc
 }
 
-# rig_create CFG [XL_CREATE_OPTIONS...]
-# Creates the domain CFG describes, starts copying its console into the log, and
+# rig_create CFG [KEY=VALUE...]
+# Creates the domain CFG describes, with the config settings given after it (as xl
+# create takes them, overriding CFG's) and on_poweroff, on_reboot and on_crash set to
+# "preserve", so that rig_wait_end can read how it ended. Starts copying its console
+# into the log, and
 # returns as soon as the domain exists: xl create itself goes on for seconds after
 # the domain runs (it waits for the console, then forks its watcher), and a short
 # domain can be over by then. Its output and a failure still reach the log.
@@ -108,8 +110,9 @@ rig_create() {
     RIG__WPART[$name]=""
     rig_now
     rig_log "time create $RIG_NOW"
-    printf 'rig$ xl create %s\n' "$*${*:+ }$cfg"
-    xl create "$@" "$cfg" </dev/null &
+    set -- "$@" 'on_poweroff="preserve"' 'on_reboot="preserve"' 'on_crash="preserve"'
+    printf 'rig$ xl create %s %s\n' "$cfg" "$*"
+    xl create "$cfg" "$@" </dev/null &
     RIG__XL[$name]=$!
     # Niced, so that the steps that follow get dom0's vCPU when they need it.
     renice -n 5 -p "${RIG__XL[$name]}" >/dev/null
