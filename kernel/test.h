@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 
+#include "xen/time.h"
+
 struct kernel_test {
     const char *name;
     void (*fn)(void);
@@ -63,6 +65,9 @@ void test_fail_values(const char *file, int line, const char *expr, uint64_t a, 
             return;                                                                                \
         }                                                                                          \
     } while (0)
+
+/* A deadline ms milliseconds from now, for tests that wait on something. */
+#define TEST_DEADLINE_MS(ms) (xen_system_time_ns() + (uint64_t)(ms)*NSEC_PER_MSEC)
 
 /*
  * Run the tests named in selection (comma-separated), or every test not marked

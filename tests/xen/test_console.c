@@ -9,15 +9,13 @@
 #include "kernel/test.h"
 #include "drivers/console/console.h"
 
-#define DEADLINE(ms) (xen_system_time_ns() + (ms)*NSEC_PER_MSEC)
-
 KERNEL_TEST(console_read_times_out_without_input)
 {
     char buf[8];
 
-    TEST_ASSERT_EQ(console_read(buf, sizeof(buf), DEADLINE(20)), -ETIMEDOUT);
-    TEST_ASSERT_EQ(console_read_line(buf, sizeof(buf), DEADLINE(20)), -ETIMEDOUT);
-    TEST_ASSERT_EQ(console_read(buf, 0, DEADLINE(20)), 0);
+    TEST_ASSERT_EQ(console_read(buf, sizeof(buf), TEST_DEADLINE_MS(20)), -ETIMEDOUT);
+    TEST_ASSERT_EQ(console_read_line(buf, sizeof(buf), TEST_DEADLINE_MS(20)), -ETIMEDOUT);
+    TEST_ASSERT_EQ(console_read(buf, 0, TEST_DEADLINE_MS(20)), 0);
 }
 
 /* The rig types "typed in dom0", then a line too long for the buffer, then "after". */
@@ -26,12 +24,12 @@ KERNEL_TEST_FLAGS(console_reads_lines_typed_in_dom0, TEST_ON_REQUEST)
     char line[32];
 
     printk("console: waiting for a line\n");
-    TEST_ASSERT_EQ(console_read_line(line, sizeof(line), DEADLINE(60000)), 13);
+    TEST_ASSERT_EQ(console_read_line(line, sizeof(line), TEST_DEADLINE_MS(60000)), 13);
     TEST_ASSERT(strcmp(line, "typed in dom0") == 0);
     printk("console: read '%s'\n", line);
     printk("console: waiting for a long line\n");
-    TEST_ASSERT_EQ(console_read_line(line, sizeof(line), DEADLINE(60000)), -E2BIG);
-    TEST_ASSERT_EQ(console_read_line(line, sizeof(line), DEADLINE(60000)), 5);
+    TEST_ASSERT_EQ(console_read_line(line, sizeof(line), TEST_DEADLINE_MS(60000)), -E2BIG);
+    TEST_ASSERT_EQ(console_read_line(line, sizeof(line), TEST_DEADLINE_MS(60000)), 5);
     TEST_ASSERT(strcmp(line, "after") == 0);
     printk("console: read '%s' after the long line\n", line);
 }

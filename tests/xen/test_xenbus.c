@@ -10,8 +10,6 @@
 #include "kernel/test.h"
 #include "drivers/xenbus/xenbus.h"
 
-#define DEADLINE(ms) (xen_system_time_ns() + (ms)*NSEC_PER_MSEC)
-
 KERNEL_TEST(xenbus_frontend_moves_follow_the_handshake)
 {
     TEST_ASSERT(xenbus_frontend_may_switch(XenbusStateInitialising, XenbusStateInitialised));
@@ -56,7 +54,7 @@ KERNEL_TEST_FLAGS(xenbus_handshake_with_dom0_backend, TEST_ON_REQUEST)
     printk("xenbus: waiting for device/test/0\n");
     /* Until dom0 has written every key and let us read them. */
     while ((rc = xenbus_device_init(&dev, "test", 0)) == -ENOENT || rc == -EACCES)
-        if ((rc = xenstore_watch_wait(&device_dir, DEADLINE(60000))) != 0)
+        if ((rc = xenstore_watch_wait(&device_dir, TEST_DEADLINE_MS(60000))) != 0)
             break;
     xenstore_unwatch(&device_dir);
     TEST_ASSERT_EQ(rc, 0);
@@ -65,10 +63,10 @@ KERNEL_TEST_FLAGS(xenbus_handshake_with_dom0_backend, TEST_ON_REQUEST)
     /* A move the table does not allow is refused before anything is written. */
     TEST_ASSERT_EQ(xenbus_switch_state(&dev, XS_NO_TRANSACTION, XenbusStateConnected), -EINVAL);
 
-    TEST_ASSERT_EQ(xenbus_connect(&dev, write_test_keys, NULL, DEADLINE(60000)), 0);
+    TEST_ASSERT_EQ(xenbus_connect(&dev, write_test_keys, NULL, TEST_DEADLINE_MS(60000)), 0);
     TEST_ASSERT_EQ(dev.state, XenbusStateConnected);
     printk("xenbus: connected\n");
-    TEST_ASSERT_EQ(xenbus_disconnect(&dev, DEADLINE(60000)), 0);
+    TEST_ASSERT_EQ(xenbus_disconnect(&dev, TEST_DEADLINE_MS(60000)), 0);
     TEST_ASSERT_EQ(xenbus_read_backend_state(&dev, &backend), 0);
     TEST_ASSERT_EQ(backend, XenbusStateClosed);
     TEST_ASSERT_EQ(dev.state, XenbusStateClosed);

@@ -16,8 +16,6 @@
 #include "kernel/thread.h"
 #include "drivers/xenbus/xenstore.h"
 
-#define DEADLINE(ms) (xen_system_time_ns() + (ms)*NSEC_PER_MSEC)
-
 KERNEL_TEST_FLAGS(xenstore_knows_who_we_are, TEST_DOMU_ONLY)
 {
     char expected_home[32], name[64], again[64], path[64];
@@ -169,13 +167,13 @@ KERNEL_TEST_FLAGS(xenstore_watch_fires_on_change, TEST_DOMU_ONLY)
 
     TEST_ASSERT_EQ(xenstore_watch(&w, "data/watched"), 0);
     /* Once when set, then nothing until a change. */
-    TEST_ASSERT_EQ(xenstore_watch_wait(&w, DEADLINE(5000)), 0);
-    TEST_ASSERT_EQ(xenstore_watch_wait(&w, DEADLINE(50)), -ETIMEDOUT);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&w, TEST_DEADLINE_MS(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&w, TEST_DEADLINE_MS(50)), -ETIMEDOUT);
     TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/watched", "x"), 0);
-    TEST_ASSERT_EQ(xenstore_watch_wait(&w, DEADLINE(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&w, TEST_DEADLINE_MS(5000)), 0);
     /* A change below the watched node counts too. */
     TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/watched/child", "y"), 0);
-    TEST_ASSERT_EQ(xenstore_watch_wait(&w, DEADLINE(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&w, TEST_DEADLINE_MS(5000)), 0);
     TEST_ASSERT_EQ(xenstore_unwatch(&w), 0);
     /* After the unwatch, a change reaches nobody. */
     xenstore_get_stats(&before);
@@ -244,10 +242,10 @@ KERNEL_TEST_FLAGS(xenstore_watch_sees_dom0_write, TEST_ON_REQUEST)
 
     xenstore_rm(XS_NO_TRANSACTION, "data/from-dom0");
     TEST_ASSERT_EQ(xenstore_watch(&w, "data/from-dom0"), 0);
-    TEST_ASSERT_EQ(xenstore_watch_wait(&w, DEADLINE(5000)), 0); /* the first event */
+    TEST_ASSERT_EQ(xenstore_watch_wait(&w, TEST_DEADLINE_MS(5000)), 0); /* the first event */
     printk("xenstore: waiting for dom0 to write %s/data/from-dom0\n", xenstore_home());
     do {
-        rc = xenstore_watch_wait(&w, DEADLINE(60000));
+        rc = xenstore_watch_wait(&w, TEST_DEADLINE_MS(60000));
         if (rc == 0)
             rc = xenstore_read_buf(XS_NO_TRANSACTION, "data/from-dom0", value, sizeof(value));
     } while (rc == -ENOENT);
@@ -276,7 +274,7 @@ static int bump_counter(xs_transaction_t t, void *arg)
         return rc;
     if (++b->attempts == 1) {
         printk("xenstore: transaction open at counter %u, waiting for dom0\n", n);
-        b->wait_rc = xenstore_watch_wait(&b->watch, DEADLINE(60000));
+        b->wait_rc = xenstore_watch_wait(&b->watch, TEST_DEADLINE_MS(60000));
     }
     return xenstore_printf(t, "data/counter", "%u", n + 1);
 }
@@ -288,7 +286,7 @@ KERNEL_TEST_FLAGS(xenstore_transaction_retried_after_dom0_write, TEST_ON_REQUEST
 
     TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/counter", "1"), 0);
     TEST_ASSERT_EQ(xenstore_watch(&b.watch, "data/counter"), 0);
-    TEST_ASSERT_EQ(xenstore_watch_wait(&b.watch, DEADLINE(5000)), 0); /* the first event */
+    TEST_ASSERT_EQ(xenstore_watch_wait(&b.watch, TEST_DEADLINE_MS(5000)), 0); /* the first event */
     TEST_ASSERT_EQ(xenstore_transact(bump_counter, &b), 0);
     xenstore_unwatch(&b.watch);
     TEST_ASSERT_EQ(b.wait_rc, 0);
