@@ -29,8 +29,8 @@ check_log() {
 failure_excerpt() {
     local log=$1 lines
     [ -s "$log" ] || { echo "    | (the log is empty)"; return; }
-    lines=$(grep -E -A1 '^(FAIL |\*\*\* |    [^ ].*: assertion failed|rig: (error|timeout|exit status|domain .* still there)|\(XEN\) (.* crashed|Pagetable walk|RIP:))' "$log" |
-        grep -v '^--$' | head -n 24)
+    lines=$(grep -E -A1 '^(FAIL |\*\*\* |    [^ ].*: assertion failed|rig: (error|timeout|scenario timed out|process [0-9]|exit status|domain .* still there)|\(XEN\) (.* crashed|Pagetable walk|RIP:))' "$log" |
+        grep -v '^--$' | head -n 40)
     [ -n "$lines" ] || lines=$(tail -n 12 "$log")
     sed 's/^/    | /' <<<"$lines"
 }
