@@ -30,4 +30,10 @@ struct evtchn_abi {
 extern const struct evtchn_abi evtchn_abi_2l;
 extern const struct evtchn_abi evtchn_abi_fifo;
 
+/*
+ * For tests only: set bits in the FIFO control block's `ready` word as Xen would, and
+ * raise an upcall. -ENOSYS when the FIFO ABI is not in use.
+ */
+int evtchn_fifo_test_set_ready(uint32_t bits);
+
 #endif
