@@ -34,6 +34,8 @@ static unsigned int port_limit = EVTCHN_FIFO_NR_CHANNELS;
 /* Our copy of each queue's head: Xen writes control_block->head only when it links
  * onto an empty queue, so once we have started on a queue we follow the links. */
 static uint32_t queue_head[EVTCHN_FIFO_MAX_QUEUES];
+/* Queues a budget cut short: still ready, though Xen's `ready` no longer says so. */
+static uint32_t ready_left;
 static bool told_stray_ready;
 
 static event_word_t *event_word(evtchn_port_t port)
@@ -211,15 +213,22 @@ static uint32_t take_ready(void)
     return ready & QUEUE_BITS;
 }
 
-/* Lowest set bit of ready is the highest-priority queue; look again after each event. */
-static void evtchn_fifo_handle_events(evtchn_dispatch_fn dispatch)
+/*
+ * Lowest set bit of ready is the highest-priority queue; look again after each event.
+ * A port that is raised again while we run joins the tail of its queue, behind the
+ * others already there.
+ */
+static bool evtchn_fifo_handle_events(evtchn_dispatch_fn dispatch, unsigned int *budget)
 {
-    uint32_t ready = take_ready();
+    uint32_t ready = ready_left | take_ready();
 
-    while (ready) {
+    while (ready && *budget) {
+        (*budget)--;
         consume_one(__builtin_ctz(ready), &ready, dispatch);
         ready |= take_ready();
     }
+    ready_left = ready;
+    return ready != 0;
 }
 
 int evtchn_fifo_test_set_ready(uint32_t bits)
