@@ -51,7 +51,7 @@ CORE_OBJS := \
 	lib/string.o lib/vsnprintf.o lib/errno.o lib/cmdline.o lib/printk.o \
 	lib/panic.o lib/symbols.o lib/date.o \
 	arch/x86/boot.o arch/x86/elfnotes.o arch/x86/hypercall_page.o \
-	arch/x86/trap_entry.o arch/x86/traps.o arch/x86/trap_names.o arch/x86/fault_report.o \
+	arch/x86/trap_entry.o arch/x86/traps.o arch/x86/trap_names.o arch/x86/nmi.o arch/x86/fault_report.o \
 	arch/x86/backtrace.o arch/x86/setup.o arch/x86/shutdown.o arch/x86/probe.o \
 	arch/x86/switch.o arch/x86/context.o \
 	mm/layout.o mm/pagetable.o mm/direct_map.o mm/buddy.o mm/page_alloc.o mm/heap.o \
