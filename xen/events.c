@@ -79,7 +79,8 @@ bool events_work_deferred;
  * is either seen by it or leaves the flag set for another pass. Once the budget is
  * spent, the flag is cleared for good: left set, Xen would enter again on the iret
  * before the interrupted code ran one instruction. What is left stays recorded (in
- * the ABI's state and Xen's pending bits), and the scheduler raises it again.
+ * the ABI's state and Xen's pending bits) and is raised again by the next switch of
+ * threads, events_restore or evtchn_send (xen/events.h).
  */
 static void evtchn_upcall(struct trap_frame *frame)
 {
