@@ -51,7 +51,7 @@ CORE_OBJS := \
 	lib/string.o lib/vsnprintf.o lib/errno.o lib/cmdline.o lib/printk.o \
 	lib/panic.o lib/symbols.o lib/date.o \
 	arch/x86/boot.o arch/x86/elfnotes.o arch/x86/hypercall_page.o \
-	arch/x86/trap_entry.o arch/x86/traps.o arch/x86/fault_report.o \
+	arch/x86/trap_entry.o arch/x86/traps.o arch/x86/trap_names.o arch/x86/nmi.o arch/x86/fault_report.o \
 	arch/x86/backtrace.o arch/x86/setup.o arch/x86/shutdown.o arch/x86/probe.o \
 	arch/x86/switch.o arch/x86/context.o \
 	mm/layout.o mm/pagetable.o mm/direct_map.o mm/buddy.o mm/page_alloc.o mm/heap.o \
@@ -68,7 +68,7 @@ APP_OBJS_hello := apps/hello/main.o
 # The in-kernel test runner is an application too; its tests live in tests/xen/.
 APP_OBJS_tests := kernel/test_runner.o tests/xen/main.o tests/xen/test_start_of_day.o tests/xen/test_lib.o \
 	tests/xen/test_cmdline.o tests/xen/test_traps.o tests/xen/test_selftest.o \
-	tests/xen/test_mm.o tests/xen/bench_mm.o tests/xen/test_events.o tests/xen/test_time.o \
+	tests/xen/test_mm.o tests/xen/bench_mm.o tests/xen/test_events.o tests/xen/test_event_storm.o tests/xen/test_time.o \
 	tests/xen/test_threads.o tests/xen/bench_sched.o tests/xen/test_grant_table.o tests/xen/test_xenstore.o \
 	tests/xen/test_console.o tests/xen/test_xenbus.o tests/xen/test_control.o \
 	tests/xen/bench.o tests/xen/bench_xenstore.o

@@ -84,6 +84,8 @@ void schedule(void)
         arch_switch_stack(&prev->sp, next->sp);
         /* Back on prev's stack, switched to by a later schedule(). */
     }
+    /* Events an upcall left for later run between threads, no later than now. */
+    events_raise_deferred();
     events_restore(prev_mask);
 }
 
@@ -140,6 +142,7 @@ void sched_run_idle(void (*housekeeping)(void))
         if (housekeeping)
             housekeeping();
         events_disable();
+        events_raise_deferred();
         if (list_empty(&run_queue)) {
             /* Unmasks events atomically with blocking, so none is missed between
              * the check and the block; handlers run before this returns. */

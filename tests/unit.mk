@@ -24,6 +24,7 @@ HOST_RENAMED_CFLAGS := $(HOST_CFLAGS) -include $(ROOT)/lib/tests/host_names.h
 UNIT_TESTS :=
 FUZZ_TARGETS :=
 include $(ROOT)/lib/tests/tests.mk
+include $(ROOT)/arch/x86/tests/tests.mk
 include $(ROOT)/mm/tests/tests.mk
 include $(ROOT)/xen/tests/tests.mk
 include $(ROOT)/drivers/xenbus/tests/tests.mk

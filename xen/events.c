@@ -63,14 +63,30 @@ static void dispatch(evtchn_port_t port)
 }
 
 /*
+ * Ports handled per upcall. A peer that raises an event again as soon as its handler
+ * has run (or a handler that sends to itself) would otherwise keep the upcall going
+ * for ever, and no thread would run again.
+ */
+#define UPCALL_BUDGET 64
+
+/* The last upcall ran out of budget: work waits for events_raise_deferred. */
+bool events_work_deferred;
+
+/*
  * Entered from arch/x86/traps.c:trap_dispatch with events masked; the iret
  * hypercall that ends the upcall restores the mask the interrupted code had. Clearing
  * evtchn_upcall_pending before each scan means an event Xen raises during the scan
- * is either seen by it or leaves the flag set for another pass.
+ * is either seen by it or leaves the flag set for another pass. Once the budget is
+ * spent, the flag is cleared for good: left set, Xen would enter again on the iret
+ * before the interrupted code ran one instruction. What is left stays recorded (in
+ * the ABI's state and Xen's pending bits) and is raised again by the next switch of
+ * threads, events_restore or evtchn_send (xen/events.h).
  */
 static void evtchn_upcall(struct trap_frame *frame)
 {
     volatile struct vcpu_info *v = &shared_info->vcpu_info[0];
+    unsigned int budget = UPCALL_BUDGET;
+    bool left;
 
     (void)frame;
     stats.upcalls++;
@@ -78,9 +94,24 @@ static void evtchn_upcall(struct trap_frame *frame)
     do {
         v->evtchn_upcall_pending = 0;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        abi->handle_events(dispatch);
-    } while (v->evtchn_upcall_pending);
+        left = abi->handle_events(dispatch, &budget);
+    } while (!left && budget && v->evtchn_upcall_pending);
+    if (budget == 0 && (left || v->evtchn_upcall_pending)) {
+        v->evtchn_upcall_pending = 0;
+        events_work_deferred = true;
+        stats.deferred++;
+    }
     upcall_depth--;
+}
+
+void events_raise_deferred(void)
+{
+    volatile struct vcpu_info *v = &shared_info->vcpu_info[0];
+
+    if (!events_work_deferred)
+        return;
+    events_work_deferred = false;
+    v->evtchn_upcall_pending = 1;
 }
 
 bool events_in_handler(void)
@@ -241,6 +272,9 @@ int evtchn_send(evtchn_port_t port)
 {
     struct evtchn_send op = {.port = port};
 
+    /* Under FIFO a queue we hold raises no new upcall: run what is left on the way
+     * back, so that the event sent here is not held up behind it. */
+    events_raise_deferred();
     return hypercall_event_channel_op(EVTCHNOP_send, &op);
 }
 

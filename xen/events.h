@@ -72,12 +72,28 @@ void evtchn_unmask(evtchn_port_t port);
 /* Mask, forget the handler and close; a pending event is discarded. */
 int evtchn_close(evtchn_port_t port);
 
-/* Upcalls taken, and events that found no handler, since boot. */
+/*
+ * Upcalls taken, events that found no handler, and upcalls that ran out of budget
+ * and left work for later, since boot.
+ */
 struct evtchn_stats {
     uint64_t upcalls;
     uint64_t unhandled;
+    uint64_t deferred;
 };
 void evtchn_get_stats(struct evtchn_stats *stats);
+
+/*
+ * An upcall handles a bounded number of events, so that a port that fires without
+ * pause cannot keep threads from running; the rest waits, with
+ * events_work_deferred set (written only by xen/events.c). It runs again at the
+ * next chance the kernel gets: when events are re-enabled, at a send, and between
+ * threads (the scheduler calls events_raise_deferred with events masked, before it
+ * switches and before it blocks the vCPU). events_raise_deferred marks an upcall
+ * pending, which runs when events are next enabled (or at once in SCHEDOP_block).
+ */
+extern bool events_work_deferred;
+void events_raise_deferred(void);
 
 /* True while event handlers run: code that would block checks it and panics. */
 bool events_in_handler(void);
@@ -86,7 +102,7 @@ bool events_in_handler(void);
  * Masking all event delivery to this vCPU (its vcpu_info.evtchn_upcall_mask), the
  * guest's equivalent of clearing the interrupt flag. events_disable returns the
  * previous state for events_restore; restoring to enabled runs any upcall that
- * became pending meanwhile.
+ * became pending meanwhile, and the work an upcall left for later.
  */
 static inline unsigned int events_disable(void)
 {
@@ -115,7 +131,11 @@ static inline void events_restore(unsigned int prev)
     asm volatile("" ::: "memory");
     v->evtchn_upcall_mask = prev;
     asm volatile("" ::: "memory");
-    if (!prev && v->evtchn_upcall_pending)
+    if (prev)
+        return;
+    if (events_work_deferred)
+        events_raise_deferred();
+    if (v->evtchn_upcall_pending)
         events_force_upcall();
 }
 

@@ -74,32 +74,76 @@ static void evtchn_2l_clear_pending(evtchn_port_t port)
                        __ATOMIC_SEQ_CST);
 }
 
-/*
- * Take the selector in one exchange, then for each word it names take a snapshot of
- * the pending-and-unmasked bits and run them in port order. Events that arrive
- * meanwhile set the selector again and are found on the next pass (xen/events.c
- * loops while evtchn_upcall_pending is set).
- */
-static void evtchn_2l_handle_events(evtchn_dispatch_fn dispatch)
+/* Pending and unmasked ports of one word. */
+static xen_ulong_t ready_bits(unsigned int w)
 {
-    struct vcpu_info *v = &shared_info->vcpu_info[0];
-    xen_ulong_t sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    return __atomic_load_n(&shared_info->evtchn_pending[w], __ATOMIC_SEQ_CST) &
+           ~__atomic_load_n(&shared_info->evtchn_mask[w], __ATOMIC_SEQ_CST);
+}
 
-    while (sel) {
-        unsigned int w = __builtin_ctzl(sel);
-        xen_ulong_t ready = __atomic_load_n(&shared_info->evtchn_pending[w], __ATOMIC_SEQ_CST) &
-                            ~__atomic_load_n(&shared_info->evtchn_mask[w], __ATOMIC_SEQ_CST);
+/* The first set bit of sel at or after bit `from`, wrapping round; sel is not 0. */
+static unsigned int next_word(xen_ulong_t sel, unsigned int from)
+{
+    xen_ulong_t later = from < BITS_PER_WORD ? sel & (~(xen_ulong_t)0 << from) : 0;
 
-        sel &= sel - 1;
-        while (ready) {
-            unsigned int b = __builtin_ctzl(ready);
-            evtchn_port_t port = w * BITS_PER_WORD + b;
+    return __builtin_ctzl(later ? later : sel);
+}
 
-            ready &= ready - 1;
-            evtchn_2l_clear_pending(port);
-            dispatch(port);
+/*
+ * The first ready port at or after `from`, in the words *sel names, wrapping round
+ * (the ports of from's word that come before it are looked at last). Words found
+ * empty leave *sel.
+ */
+static bool find_ready(xen_ulong_t *sel, evtchn_port_t from, evtchn_port_t *port)
+{
+    unsigned int start = word_of(from);
+    xen_ulong_t ready;
+
+    if (*sel & ((xen_ulong_t)1 << start)) {
+        ready = ready_bits(start) & (~(xen_ulong_t)0 << (from % BITS_PER_WORD));
+        if (ready) {
+            *port = start * BITS_PER_WORD + __builtin_ctzl(ready);
+            return true;
         }
     }
+    while (*sel) {
+        unsigned int w = next_word(*sel, start + 1);
+
+        ready = ready_bits(w);
+        if (ready) {
+            *port = w * BITS_PER_WORD + __builtin_ctzl(ready);
+            return true;
+        }
+        *sel &= ~((xen_ulong_t)1 << w);
+    }
+    return false;
+}
+
+/* Words the selector named that a budget cut short, and the port to go on from. */
+static xen_ulong_t sel_left;
+static evtchn_port_t next_port;
+
+/*
+ * Take the selector in one exchange, then serve ready ports in port order from where
+ * the last call stopped, round the whole bitmap, so that low ports that keep firing
+ * cannot starve higher ones. Events that arrive meanwhile set the selector again and
+ * are found by the next call (xen/events.c calls again while evtchn_upcall_pending
+ * is set and budget remains).
+ */
+static bool evtchn_2l_handle_events(evtchn_dispatch_fn dispatch, unsigned int *budget)
+{
+    struct vcpu_info *v = &shared_info->vcpu_info[0];
+    xen_ulong_t sel = sel_left | __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    evtchn_port_t port;
+
+    while (*budget && find_ready(&sel, next_port, &port)) {
+        (*budget)--;
+        next_port = (port + 1) % EVTCHN_2L_NR_CHANNELS;
+        evtchn_2l_clear_pending(port);
+        dispatch(port);
+    }
+    sel_left = sel;
+    return sel != 0;
 }
 
 const struct evtchn_abi evtchn_abi_2l = {

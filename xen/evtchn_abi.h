@@ -23,11 +23,23 @@ struct evtchn_abi {
     /* Unmask; an event pending meanwhile must reach the vCPU as a new upcall. */
     void (*unmask)(evtchn_port_t port);
     void (*clear_pending)(evtchn_port_t port);
-    /* From the upcall: clear and hand each pending, unmasked port to dispatch. */
-    void (*handle_events)(evtchn_dispatch_fn dispatch);
+    /*
+     * From the upcall: clear and hand pending, unmasked ports to dispatch, taking one
+     * from *budget for each port looked at and stopping when it reaches 0. Returns
+     * true when it stopped with ports still to look at: the ABI remembers where, and
+     * the next call goes on from there, fairly (2-level: after the last port served;
+     * FIFO: the queues it did not finish stay ready).
+     */
+    bool (*handle_events)(evtchn_dispatch_fn dispatch, unsigned int *budget);
 };
 
 extern const struct evtchn_abi evtchn_abi_2l;
 extern const struct evtchn_abi evtchn_abi_fifo;
+
+/*
+ * For tests only: set bits in the FIFO control block's `ready` word as Xen would, and
+ * raise an upcall. -ENOSYS when the FIFO ABI is not in use.
+ */
+int evtchn_fifo_test_set_ready(uint32_t bits);
 
 #endif

@@ -24,6 +24,9 @@
 
 #define FLAG(bit) ((event_word_t)1 << (bit))
 
+/* The bits of `ready` that name a queue; Xen has no others, whatever the word holds. */
+#define QUEUE_BITS ((uint32_t)((1ull << EVTCHN_FIFO_MAX_QUEUES) - 1))
+
 static struct evtchn_fifo_control_block *control_block;
 static event_word_t *event_array[MAX_ARRAY_PAGES];
 static unsigned int array_pages;
@@ -31,6 +34,9 @@ static unsigned int port_limit = EVTCHN_FIFO_NR_CHANNELS;
 /* Our copy of each queue's head: Xen writes control_block->head only when it links
  * onto an empty queue, so once we have started on a queue we follow the links. */
 static uint32_t queue_head[EVTCHN_FIFO_MAX_QUEUES];
+/* Queues a budget cut short: still ready, though Xen's `ready` no longer says so. */
+static uint32_t ready_left;
+static bool told_stray_ready;
 
 static event_word_t *event_word(evtchn_port_t port)
 {
@@ -191,15 +197,51 @@ static void consume_one(unsigned int q, uint32_t *ready, evtchn_dispatch_fn disp
     }
 }
 
-/* Lowest set bit of ready is the highest-priority queue; look again after each event. */
-static void evtchn_fifo_handle_events(evtchn_dispatch_fn dispatch)
+/*
+ * Take Xen's `ready` word, keeping only the bits that name one of the
+ * EVTCHN_FIFO_MAX_QUEUES queues: a bit beyond them would index past queue_head.
+ */
+static uint32_t take_ready(void)
 {
     uint32_t ready = __atomic_exchange_n(&control_block->ready, 0, __ATOMIC_SEQ_CST);
 
-    while (ready) {
-        consume_one(__builtin_ctz(ready), &ready, dispatch);
-        ready |= __atomic_exchange_n(&control_block->ready, 0, __ATOMIC_SEQ_CST);
+    if ((ready & ~QUEUE_BITS) && !told_stray_ready) {
+        told_stray_ready = true;
+        printk("events: FIFO ready word %#x names queues beyond %u; ignored\n", ready,
+               EVTCHN_FIFO_MAX_QUEUES);
     }
+    return ready & QUEUE_BITS;
+}
+
+/*
+ * Lowest set bit of ready is the highest-priority queue; look again after each event.
+ * A port that is raised again while we run joins the tail of its queue, behind the
+ * others already there.
+ */
+static bool evtchn_fifo_handle_events(evtchn_dispatch_fn dispatch, unsigned int *budget)
+{
+    uint32_t ready = ready_left | take_ready();
+
+    while (ready && *budget) {
+        (*budget)--;
+        consume_one(__builtin_ctz(ready), &ready, dispatch);
+        ready |= take_ready();
+    }
+    ready_left = ready;
+    return ready != 0;
+}
+
+int evtchn_fifo_test_set_ready(uint32_t bits)
+{
+    volatile struct vcpu_info *v = &shared_info->vcpu_info[0];
+
+    if (!control_block)
+        return -ENOSYS;
+    __atomic_fetch_or(&control_block->ready, bits, __ATOMIC_SEQ_CST);
+    v->evtchn_upcall_pending = 1;
+    if (!events_are_disabled())
+        events_force_upcall();
+    return 0;
 }
 
 const struct evtchn_abi evtchn_abi_fifo = {

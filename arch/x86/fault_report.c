@@ -6,53 +6,7 @@
 #include "arch/x86/backtrace.h"
 #include "arch/x86/fault_report.h"
 #include "arch/x86/setup.h"
-
-/* Mnemonic and name of each vector (Intel SDM vol. 3, table 6-1). */
-static const char *const trap_names[TRAP_NR_VECTORS][2] = {
-    [0] = {"#DE", "divide error"},
-    [1] = {"#DB", "debug"},
-    [2] = {"NMI", "non-maskable interrupt"},
-    [3] = {"#BP", "breakpoint"},
-    [4] = {"#OF", "overflow"},
-    [5] = {"#BR", "bound range exceeded"},
-    [6] = {"#UD", "invalid opcode"},
-    [7] = {"#NM", "device not available"},
-    [8] = {"#DF", "double fault"},
-    [9] = {"#MF", "coprocessor segment overrun"},
-    [10] = {"#TS", "invalid TSS"},
-    [11] = {"#NP", "segment not present"},
-    [12] = {"#SS", "stack-segment fault"},
-    [13] = {"#GP", "general protection fault"},
-    [14] = {"#PF", "page fault"},
-    [15] = {"#15", "reserved"},
-    [16] = {"#MF", "x87 floating-point error"},
-    [17] = {"#AC", "alignment check"},
-    [18] = {"#MC", "machine check"},
-    [19] = {"#XM", "SIMD floating-point error"},
-    [20] = {"#VE", "virtualization exception"},
-    [21] = {"#CP", "control protection"},
-    [28] = {"#HV", "hypervisor injection"},
-    [29] = {"#VC", "VMM communication"},
-    [30] = {"#SX", "security exception"},
-};
-
-static const char *trap_name(unsigned int vector)
-{
-    if (vector == TRAP_EVENT_UPCALL)
-        return "event upcall";
-    if (vector == TRAP_FAILSAFE)
-        return "failsafe callback (Xen could not restore the guest's segments)";
-    if (vector < TRAP_NR_VECTORS && trap_names[vector][1])
-        return trap_names[vector][1];
-    return "reserved";
-}
-
-static const char *trap_mnemonic(unsigned int vector)
-{
-    if (vector < TRAP_NR_VECTORS && trap_names[vector][0])
-        return trap_names[vector][0];
-    return "--";
-}
+#include "arch/x86/trap_names.h"
 
 /* Page-fault error code bits (Intel SDM vol. 3, 4.7). */
 static void report_page_fault(uint64_t error_code)

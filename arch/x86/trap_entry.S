@@ -97,7 +97,7 @@ trap_entry_table:
  */
     ENTRY_STUB failsafe_callback_entry, TRAP_FAILSAFE, 0, 4
 
-/* CALLBACKTYPE_nmi: a virtual NMI, reported as vector 2. */
+/* CALLBACKTYPE_nmi: a virtual NMI, as vector 2 (arch/x86/nmi.c); resumes like the rest. */
     ENTRY_STUB nmi_callback_entry, 2, 0
 
 /*

@@ -12,6 +12,7 @@
 #include "lib/panic.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/fault_report.h"
+#include "arch/x86/nmi.h"
 #include "arch/x86/probe.h"
 #include "arch/x86/setup.h"
 #include "arch/x86/shutdown.h"
@@ -53,7 +54,7 @@ void traps_init(void)
 
     for (v = 0; v < TRAP_NR_VECTORS; v++) {
         /* NMIs arrive through CALLBACKTYPE_nmi, not the trap table. */
-        if (v == 2)
+        if (v == TRAP_NMI)
             continue;
         table[n].vector = v;
         /* int3 (3) and into (4) are meant to be raised by software. */
@@ -69,6 +70,7 @@ void traps_init(void)
 
     register_callback(CALLBACKTYPE_event, event_callback_entry, 0);
     register_callback(CALLBACKTYPE_failsafe, failsafe_callback_entry, CALLBACKF_mask_events);
+    /* Xen masks events on NMI entry whatever the flags say (xen/callback.h). */
     register_callback(CALLBACKTYPE_nmi, nmi_callback_entry, 0);
 }
 
@@ -95,6 +97,10 @@ void trap_dispatch(struct trap_frame *frame)
             /* Nobody listens yet: acknowledge so Xen stops re-raising the upcall. */
             shared_info->vcpu_info[0].evtchn_upcall_pending = 0;
         }
+        return;
+    }
+    if (frame->vector == TRAP_NMI) {
+        nmi_handle(frame);
         return;
     }
     if (probe_fixup(frame))

@@ -13,6 +13,7 @@
 #define TRAP_FAILSAFE     257 /* not a vector: Xen's failsafe callback */
 
 #define TRAP_DIVIDE_ERROR    0
+#define TRAP_NMI             2
 #define TRAP_INVALID_OPCODE  6
 #define TRAP_GENERAL_PROTECT 13
 #define TRAP_PAGE_FAULT      14

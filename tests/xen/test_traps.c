@@ -3,10 +3,13 @@
  * per boot, by name) produce the fault report and a crash the rig checks.
  */
 #include <stdbool.h>
+#include <xen/vcpu.h>
 
 #include "lib/string.h"
 #include "arch/x86/backtrace.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/hypercall.h"
+#include "arch/x86/nmi.h"
 #include "arch/x86/setup.h"
 #include "arch/x86/probe.h"
 #include "arch/x86/traps.h"
@@ -14,6 +17,7 @@
 #include "kernel/shutdown.h"
 #include "kernel/test.h"
 #include "lib/panic.h"
+#include "xen/time.h"
 
 /* Resume after the one instruction the test put between these labels. */
 extern char trap_fixup_start[], trap_fixup_end[];
@@ -184,4 +188,28 @@ KERNEL_TEST(probes_survive_faults)
     TEST_ASSERT_EQ(v, 7);
     TEST_ASSERT_EQ(probe_write(&v, 9), 0);
     TEST_ASSERT_EQ(v, 9);
+}
+
+/*
+ * A virtual NMI sent to our own vCPU (VCPUOP_send_nmi, xen/vcpu.h) arrives on the way
+ * back from the hypercall: it is counted and the code it interrupted goes on, with
+ * its registers intact. Xen holds a second NMI until the first one's iret, so two in
+ * a row are two.
+ */
+KERNEL_TEST(nmi_is_counted_and_resumes)
+{
+    register unsigned long r13 asm("r13") = 0x0123456789abcdefUL;
+    unsigned long before = nmi_count();
+    uint64_t deadline = TEST_DEADLINE_MS(5000);
+
+    TEST_ASSERT_EQ(hypercall_vcpu_op(VCPUOP_send_nmi, 0, NULL), 0);
+    while (nmi_count() == before && xen_system_time_ns() < deadline)
+        continue;
+    asm volatile("" : "+r"(r13));
+    TEST_ASSERT_EQ(nmi_count(), before + 1);
+    TEST_ASSERT_EQ(r13, 0x0123456789abcdefUL);
+    TEST_ASSERT_EQ(hypercall_vcpu_op(VCPUOP_send_nmi, 0, NULL), 0);
+    while (nmi_count() == before + 1 && xen_system_time_ns() < deadline)
+        continue;
+    TEST_ASSERT_EQ(nmi_count(), before + 2);
 }
