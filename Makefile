@@ -55,7 +55,7 @@ CORE_OBJS := \
 	arch/x86/backtrace.o arch/x86/setup.o arch/x86/shutdown.o arch/x86/probe.o \
 	arch/x86/switch.o arch/x86/context.o \
 	mm/layout.o mm/pagetable.o mm/direct_map.o mm/buddy.o mm/page_alloc.o mm/heap.o \
-	mm/vmap.o mm/init.o \
+	mm/vmap.o mm/vmap_space.o mm/init.o \
 	xen/console.o xen/time.o xen/events.o xen/evtchn_2l.o xen/evtchn_fifo.o \
 	xen/grant_table.o \
 	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o kernel/sched.o kernel/thread.o \
