@@ -49,7 +49,7 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 # The kernel proper, bottom layer first.
 CORE_OBJS := \
 	lib/string.o lib/vsnprintf.o lib/errno.o lib/cmdline.o lib/printk.o \
-	lib/panic.o lib/symbols.o lib/date.o \
+	lib/panic.o lib/symbols.o lib/date.o lib/escape.o \
 	arch/x86/boot.o arch/x86/elfnotes.o arch/x86/hypercall_page.o \
 	arch/x86/trap_entry.o arch/x86/traps.o arch/x86/fault_report.o \
 	arch/x86/backtrace.o arch/x86/setup.o arch/x86/shutdown.o arch/x86/probe.o \
