@@ -49,13 +49,13 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 # The kernel proper, bottom layer first.
 CORE_OBJS := \
 	lib/string.o lib/vsnprintf.o lib/errno.o lib/cmdline.o lib/printk.o \
-	lib/panic.o lib/symbols.o lib/date.o \
+	lib/panic.o lib/symbols.o lib/date.o lib/escape.o \
 	arch/x86/boot.o arch/x86/elfnotes.o arch/x86/hypercall_page.o \
 	arch/x86/trap_entry.o arch/x86/traps.o arch/x86/trap_names.o arch/x86/nmi.o arch/x86/fault_report.o \
 	arch/x86/backtrace.o arch/x86/setup.o arch/x86/shutdown.o arch/x86/probe.o \
 	arch/x86/switch.o arch/x86/context.o \
 	mm/layout.o mm/pagetable.o mm/direct_map.o mm/buddy.o mm/page_alloc.o mm/heap.o \
-	mm/vmap.o mm/init.o \
+	mm/vmap.o mm/vmap_space.o mm/init.o \
 	xen/console.o xen/time.o xen/events.o xen/evtchn_2l.o xen/evtchn_fifo.o \
 	xen/grant_table.o \
 	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o kernel/sched.o kernel/thread.o \

@@ -1,12 +1,14 @@
 /*
  * Applying the command line Xen hands over in start_info.cmd_line to the options the
  * kernel's files declare (kernel/param.h). A bad option never stops the boot: it is
- * reported by name and ignored.
+ * reported by name and ignored. The name is printed escaped (lib/escape.h): the line
+ * comes from whoever configured the domain, and may hold terminal control bytes.
  */
 #include <stdint.h>
 
 #include "lib/cmdline.h"
 #include "lib/errno.h"
+#include "lib/escape.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "kernel/param.h"
@@ -61,6 +63,7 @@ int params_apply(const char *line, size_t maxlen, const struct kernel_param *fir
     struct cmdline_cursor cursor;
     struct cmdline_token tok;
     int problems = 0;
+    char shown[80]; /* a long token ends in "..." */
 
     cmdline_start(&cursor, line, maxlen);
     while (cmdline_next(&cursor, &tok)) {
@@ -68,19 +71,22 @@ int params_apply(const char *line, size_t maxlen, const struct kernel_param *fir
         const char *why;
 
         if (tok.error) {
-            printk("cmdline: malformed option '%.*s' ignored\n", (int)tok.text_len, tok.text);
+            printk("cmdline: malformed option '%s' ignored\n",
+                   escape_text(shown, sizeof(shown), tok.text, tok.text_len));
             problems++;
             continue;
         }
         p = param_find(first, last, &tok);
         if (!p) {
-            printk("cmdline: unknown option '%.*s' ignored\n", (int)tok.key_len, tok.key);
+            printk("cmdline: unknown option '%s' ignored\n",
+                   escape_text(shown, sizeof(shown), tok.key, tok.key_len));
             problems++;
             continue;
         }
         why = param_set(p, &tok);
         if (why) {
-            printk("cmdline: option '%.*s' %s; ignored\n", (int)tok.text_len, tok.text, why);
+            printk("cmdline: option '%s' %s; ignored\n",
+                   escape_text(shown, sizeof(shown), tok.text, tok.text_len), why);
             problems++;
         }
     }

@@ -5,6 +5,7 @@
 #include <xen/xen.h>
 
 #include "lib/errno.h"
+#include "lib/escape.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -36,8 +37,12 @@ static enum evtchn_abi_choice evtchn_choice(void)
         return EVTCHN_ABI_FIFO;
     if (strcmp(evtchn_option, "2l") == 0)
         return EVTCHN_ABI_2L;
-    if (strcmp(evtchn_option, "auto") != 0)
-        printk("cmdline: evtchn=%s is not auto, fifo or 2l; using auto\n", evtchn_option);
+    if (strcmp(evtchn_option, "auto") != 0) {
+        char shown[ESCAPE_TEXT_SIZE(sizeof(evtchn_option))];
+
+        printk("cmdline: evtchn=%s is not auto, fifo or 2l; using auto\n",
+               escape_text(shown, sizeof(shown), evtchn_option, strlen(evtchn_option)));
+    }
     return EVTCHN_ABI_AUTO;
 }
 
@@ -87,6 +92,13 @@ static void main_thread(void *arg)
 /* What Xen handed over (struct start_info, xen/xen.h), at xen_va, read from our copy. */
 static void print_start_info(const void *xen_va, const struct start_info *si)
 {
+    /*
+     * The command line is whoever configured the domain's: printed escaped
+     * (lib/escape.h). printk's lines hold less than 1024 characters anyway, so a long
+     * one ends in "..." here.
+     */
+    static char cmd_line[400];
+
     printk("start_info: %p\n", xen_va);
     printk("  magic:        %.32s\n", si->magic);
     printk("  nr_pages:     %lu (%lu MiB)\n", si->nr_pages, si->nr_pages >> 8);
@@ -105,7 +117,9 @@ static void print_start_info(const void *xen_va, const struct start_info *si)
     printk("  mfn_list:     %#lx\n", si->mfn_list);
     printk("  mod_start:    %#lx\n", si->mod_start);
     printk("  mod_len:      %lu\n", si->mod_len);
-    printk("  cmd_line:     %.*s\n", (int)sizeof(si->cmd_line), (const char *)si->cmd_line);
+    printk("  cmd_line:     %s\n",
+           escape_text(cmd_line, sizeof(cmd_line), (const char *)si->cmd_line,
+                       strnlen((const char *)si->cmd_line, sizeof(si->cmd_line))));
 }
 
 void start_kernel(const struct start_info *si)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <xen/xen.h>
 
+#include "lib/escape.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "arch/x86/setup.h"
@@ -84,7 +85,10 @@ int test_runner_run(const char *selection)
             if (len > 0) {
                 t = test_find(name, len);
                 if (!t) {
-                    printk("FAIL %.*s (no such test)\n", (int)len, name);
+                    char shown[64]; /* the name comes from the command line */
+
+                    printk("FAIL %s (no such test)\n",
+                           escape_text(shown, sizeof(shown), name, len));
                     failed++;
                 } else if (test_run_one(t)) {
                     passed++;

@@ -1,95 +1,78 @@
 /*
- * Virtual areas: address space handed out first-fit from a sorted list of free
- * extents, and page tables created on demand below it.
+ * Virtual areas: address space from mm/vmap_space.c, and page tables created on
+ * demand below it. A range is released only once nothing is mapped in it any more:
+ * when Xen will not clear an entry, the range stays reserved and the frames it may
+ * still reach are never freed, so no stale mapping can see memory put to a new use.
  */
 #include "lib/errno.h"
+#include "lib/panic.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "mm/heap.h"
 #include "mm/page_alloc.h"
 #include "mm/pagetable.h"
 #include "mm/vmap.h"
+#include "mm/vmap_space.h"
 
-struct vmap_extent {
-    uintptr_t start;
-    size_t pages;
-    struct vmap_extent *next;
-};
-
-static struct vmap_extent *free_extents;
-static size_t free_pages_total;
+static struct vmap_space space;
+static unsigned int unmaps_to_fail; /* see vmap_fail_unmaps_for_test */
 
 int vmap_init(void)
 {
-    free_extents = xmalloc(sizeof(*free_extents), 0);
-    if (!free_extents)
-        return -ENOMEM;
-    *free_extents = (struct vmap_extent){.start = VMAP_START, .pages = VMAP_PAGES};
-    free_pages_total = VMAP_PAGES;
-    return 0;
+    return vmap_space_init(&space, VMAP_START, VMAP_PAGES);
 }
 
 size_t vmap_free_pages(void)
 {
-    return free_pages_total;
+    return vmap_space_free_pages(&space);
 }
 
-static uintptr_t vmap_reserve(size_t pages)
+void vmap_fail_unmaps_for_test(unsigned int count)
 {
-    struct vmap_extent **link, *e;
-
-    for (link = &free_extents; (e = *link); link = &e->next) {
-        uintptr_t start = e->start;
-
-        if (e->pages < pages)
-            continue;
-        e->start += pages * PAGE_SIZE;
-        e->pages -= pages;
-        if (e->pages == 0) {
-            *link = e->next;
-            xfree(e);
-        }
-        free_pages_total -= pages;
-        return start;
-    }
-    return 0;
+    unmaps_to_fail = count;
 }
 
-/* Give address space back, merging with the free neighbours. */
-static void vmap_release(uintptr_t start, size_t pages)
+/* The start of a new reservation of `pages` pages, or 0 (none for zero pages). */
+static uintptr_t reserve(size_t pages)
 {
-    struct vmap_extent **link = &free_extents, *prev = NULL, *e;
-    uintptr_t end = start + pages * PAGE_SIZE;
+    uintptr_t va;
 
-    while ((e = *link) && e->start < start) {
-        prev = e;
-        link = &e->next;
+    return vmap_space_reserve(&space, pages, &va) == 0 ? va : 0;
+}
+
+/* Give back a range this file reserved itself: a refusal means the bookkeeping is broken. */
+static void release_own(uintptr_t va, size_t pages)
+{
+    int rc = vmap_space_release(&space, va, pages);
+
+    BUG_ON(rc != 0);
+}
+
+static int unmap_pages(uintptr_t va, size_t n)
+{
+    if (unmaps_to_fail > 0) {
+        unmaps_to_fail--;
+        return -EIO;
     }
-    free_pages_total += pages;
-    if (prev && prev->start + prev->pages * PAGE_SIZE == start) {
-        prev->pages += pages;
-        if (e && e->start == end) {
-            prev->pages += e->pages;
-            prev->next = e->next;
-            xfree(e);
-        }
-        return;
-    }
-    if (e && e->start == end) {
-        e->start = start;
-        e->pages += pages;
-        return;
-    }
-    e = xmalloc(sizeof(*e), 0);
-    if (!e) {
-        /* The range is lost to the region, not corrupted: say so. */
-        printk("vmap: no memory to record %zu free pages at %#lx; they stay reserved\n", pages,
-               start);
-        free_pages_total -= pages;
-        return;
-    }
-    *e = (struct vmap_extent){.start = start, .pages = pages, .next = *link};
-    *link = e;
+    return pt_unmap(va, n);
+}
+
+/*
+ * When entries could not be cleared, the range stays reserved: the caller may try
+ * again, and otherwise it is lost to the region on purpose, because reusing it would
+ * map new frames next to entries that still reach old ones.
+ */
+static void report_kept(uintptr_t va, size_t n, int rc)
+{
+    printk("vmap: unmapping %zu pages at %#lx failed (%s); the range stays reserved\n", n, va,
+           errno_name(rc));
+}
+
+/* 0 when [va, va + n pages) is exactly one reservation; otherwise a reported refusal. */
+static int check_one_range(uintptr_t va, size_t n)
+{
+    if (vmap_space_is_reserved(&space, va, n))
+        return 0;
+    return vmap_space_release(&space, va, n); /* refuses, as it is not one, and says why */
 }
 
 static void *zeroed_table_page(void)
@@ -103,7 +86,7 @@ static void *zeroed_table_page(void)
 
 void *vmap_map_mfns(const mfn_t *mfns, size_t n)
 {
-    uintptr_t va = vmap_reserve(n);
+    uintptr_t va = reserve(n);
     int rc;
 
     if (!va)
@@ -112,8 +95,12 @@ void *vmap_map_mfns(const mfn_t *mfns, size_t n)
                        zeroed_table_page);
     if (rc) {
         printk("vmap: mapping %zu frames at %#lx failed: %d\n", n, va, rc);
-        pt_unmap(va, n);
-        vmap_release(va, n);
+        /* Some of the frames may be mapped: clear them before the range can be reused. */
+        rc = unmap_pages(va, n);
+        if (rc)
+            report_kept(va, n, rc);
+        else
+            release_own(va, n);
         return NULL;
     }
     return (void *)va;
@@ -121,29 +108,62 @@ void *vmap_map_mfns(const mfn_t *mfns, size_t n)
 
 void *vmap_reserve_tables(size_t n)
 {
-    uintptr_t va = vmap_reserve(n);
+    uintptr_t va = reserve(n);
 
     if (!va)
         return NULL;
     if (pt_prepare(va, n, zeroed_table_page) != 0) {
-        vmap_release(va, n);
+        release_own(va, n); /* pt_prepare only adds tables, never a leaf entry */
         return NULL;
     }
     return (void *)va;
 }
 
-void vmap_release_tables(void *va, size_t n)
+/* The first page of [va, va + n pages) that still has a present entry, or n. */
+static size_t first_mapped(uintptr_t va, size_t n)
 {
-    vmap_release((uintptr_t)va, n);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        pte_t *l1e = pt_lookup(va + i * PAGE_SIZE, 1);
+
+        if (l1e && (*l1e & PTE_PRESENT))
+            break;
+    }
+    return i;
+}
+
+int vmap_release_tables(void *va, size_t n)
+{
+    uintptr_t start = (uintptr_t)va;
+    size_t mapped;
+    int rc = check_one_range(start, n);
+
+    if (rc)
+        return rc;
+    mapped = first_mapped(start, n);
+    if (mapped < n) {
+        printk("vmap: release of %zu pages at %#lx refused: page %zu is still mapped\n", n, start,
+               mapped);
+        return -EBUSY;
+    }
+    release_own(start, n);
+    return 0;
 }
 
 int vmap_unmap(void *va, size_t n)
 {
-    int rc = pt_unmap((uintptr_t)va, n);
+    uintptr_t start = (uintptr_t)va;
+    int rc = check_one_range(start, n); /* entries outside one are not ours to clear */
 
     if (rc)
-        return rc; /* still mapped: the address space must not be reused */
-    vmap_release((uintptr_t)va, n);
+        return rc;
+    rc = unmap_pages(start, n);
+    if (rc) {
+        report_kept(start, n, rc);
+        return rc;
+    }
+    release_own(start, n);
     return 0;
 }
 
@@ -153,6 +173,7 @@ void *vmap_alloc_stack(size_t pages)
     void *frames[VMAP_STACK_MAX_PAGES];
     size_t i;
     uintptr_t va;
+    int rc;
 
     if (pages == 0 || pages > VMAP_STACK_MAX_PAGES)
         return NULL;
@@ -163,14 +184,19 @@ void *vmap_alloc_stack(size_t pages)
         mfns[i] = pfn_to_mfn(virt_to_pfn(frames[i]));
     }
     /* One more page of address space, left unmapped, below the stack. */
-    va = vmap_reserve(pages + 1);
+    va = reserve(pages + 1);
     if (!va)
         goto free_frames;
     if (pt_map_frames(va + PAGE_SIZE, mfns, pages,
                       PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY | pt_nx(),
                       zeroed_table_page) != 0) {
-        pt_unmap(va + PAGE_SIZE, pages);
-        vmap_release(va, pages + 1);
+        rc = unmap_pages(va + PAGE_SIZE, pages);
+        if (rc) {
+            /* The frames may still be mapped there: they are kept with the range. */
+            report_kept(va + PAGE_SIZE, pages, rc);
+            return NULL;
+        }
+        release_own(va, pages + 1);
         goto free_frames;
     }
     return (void *)(va + PAGE_SIZE);
@@ -181,26 +207,34 @@ free_frames:
     return NULL;
 }
 
-void vmap_free_stack(void *base, size_t pages)
+int vmap_free_stack(void *base, size_t pages)
 {
-    uintptr_t va = (uintptr_t)base;
+    uintptr_t va = (uintptr_t)base - PAGE_SIZE; /* the guard page, where the range starts */
     void *frames[VMAP_STACK_MAX_PAGES];
     size_t i, n = 0;
+    int rc;
 
-    if (pages > VMAP_STACK_MAX_PAGES)
-        return;
+    if (pages == 0 || pages > VMAP_STACK_MAX_PAGES ||
+        !vmap_space_is_reserved(&space, va, pages + 1)) {
+        printk("vmap: %zu-page stack at %p is not one vmap_alloc_stack returned; not freed\n",
+               pages, base);
+        return -EINVAL;
+    }
     for (i = 0; i < pages; i++) {
-        pte_t *l1e = pt_lookup(va + i * PAGE_SIZE, 1);
+        pte_t *l1e = pt_lookup((uintptr_t)base + i * PAGE_SIZE, 1);
 
         if (l1e && (*l1e & PTE_PRESENT))
             frames[n++] = pfn_to_virt(mfn_to_pfn(pte_mfn(*l1e)));
     }
     /* Unmapped before the frames go back, so no stale mapping can reach them. */
-    if (vmap_unmap(base, pages) != 0) {
-        printk("vmap: stack at %p could not be unmapped; its %zu frames are kept\n", base, n);
-        return;
+    rc = unmap_pages((uintptr_t)base, pages);
+    if (rc) {
+        report_kept((uintptr_t)base, pages, rc);
+        printk("vmap: the stack's %zu frames are kept\n", n);
+        return rc;
     }
-    vmap_release(va - PAGE_SIZE, 1); /* the guard page's address space */
+    release_own(va, pages + 1);
     for (i = 0; i < n; i++)
         free_page(frames[i]);
+    return 0;
 }

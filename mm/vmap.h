@@ -18,12 +18,17 @@
 int vmap_init(void);
 
 /*
- * Map n of the domain's own frames read-write and non-executable; NULL when out of
- * space. (mmu_update with DOMID_SELF maps only the caller's frames: another domain's
- * pages arrive through grant maps, which reserve address space here too.)
+ * Map n (at least one) of the domain's own frames read-write and non-executable; NULL
+ * when n is 0 or space runs out. (mmu_update with DOMID_SELF maps only the caller's frames: another
+ * domain's pages arrive through grant maps, which reserve address space here too.)
  */
 void *vmap_map_mfns(const mfn_t *mfns, size_t n);
-/* Unmap what vmap_map_mfns returned; the frames themselves are the caller's. */
+/*
+ * Unmap what vmap_map_mfns returned, with the same n; the frames themselves are the
+ * caller's. -EINVAL for any other range (nothing is unmapped then). When Xen refuses
+ * to clear an entry, returns its error and the range stays reserved: the frames may
+ * still be reachable there, so the caller must not reuse them for anything else.
+ */
 int vmap_unmap(void *va, size_t n);
 
 /*
@@ -33,7 +38,8 @@ int vmap_unmap(void *va, size_t n);
  * once every entry is empty again.
  */
 void *vmap_reserve_tables(size_t n);
-void vmap_release_tables(void *va, size_t n);
+/* -EINVAL unless [va, va + n pages) is one vmap_reserve_tables range; -EBUSY while mapped. */
+int vmap_release_tables(void *va, size_t n);
 
 #define VMAP_STACK_MAX_PAGES 64
 
@@ -43,9 +49,21 @@ void vmap_release_tables(void *va, size_t n);
  * or address space runs out.
  */
 void *vmap_alloc_stack(size_t pages);
-void vmap_free_stack(void *base, size_t pages);
+/*
+ * Unmap a stack and free its frames. -EINVAL (nothing done) unless base and pages are
+ * what vmap_alloc_stack returned and was given; when the unmap fails, its error, and
+ * the frames and the range are kept for good.
+ */
+int vmap_free_stack(void *base, size_t pages);
 
 /* Address space left in the region, in pages. */
 size_t vmap_free_pages(void);
+
+/*
+ * For tests: make the next `count` page-table unmaps here fail with -EIO, as if Xen
+ * had refused them. Xen does not refuse to clear this kernel's own entries, so
+ * nothing else reaches the paths that must then keep the range and the frames.
+ */
+void vmap_fail_unmaps_for_test(unsigned int count);
 
 #endif

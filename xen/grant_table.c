@@ -191,7 +191,8 @@ int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly, struct gnttab_mapp
     if (rc == 0)
         rc = status_to_errno(op.status);
     if (rc) {
-        vmap_release_tables(va, 1);
+        /* Reserved above and left unmapped by the failed map: the release cannot be refused. */
+        (void)vmap_release_tables(va, 1);
         return rc;
     }
     *m = (struct gnttab_mapping){.va = va, .handle = op.handle, .domid = domid, .ref = ref};
@@ -214,7 +215,8 @@ int gnttab_unmap(struct gnttab_mapping *m)
                errno_name(rc));
         return rc;
     }
-    vmap_release_tables(m->va, 1);
+    /* Xen has cleared the entry; a refusal (a mapping unmapped twice) is reported there. */
+    (void)vmap_release_tables(m->va, 1);
     m->va = NULL;
     return 0;
 }

@@ -6,6 +6,7 @@
  * domain's whole life.
  */
 #include "lib/errno.h"
+#include "lib/escape.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "kernel/initcall.h"
@@ -27,8 +28,11 @@ static void handle_request(const char *request)
     } else if (strcmp(request, "reboot") == 0) {
         action = kernel_reboot;
     } else {
+        char shown[ESCAPE_TEXT_SIZE(32)]; /* the value is the toolstack's: print it escaped */
+
         if (request[0] != '\0')
-            printk("control: '%s' requested; not supported, ignored\n", request);
+            printk("control: '%s' requested; not supported, ignored\n",
+                   escape_text(shown, sizeof(shown), request, strlen(request)));
         return;
     }
     /* Acknowledge first: the toolstack waits for the node to be cleared. */

@@ -5,3 +5,6 @@ mm/tests/test_buddy_srcs := mm/tests/test_buddy.c mm/buddy.c
 mm/tests/test_heap_srcs := mm/tests/test_heap.c mm/tests/host_page_alloc.c mm/heap.c \
 	mm/buddy.c lib/printk.c lib/vsnprintf.c lib/string.c
 mm/tests/test_layout_srcs := mm/tests/test_layout.c mm/layout.c
+UNIT_TESTS += mm/tests/test_vmap_space
+mm/tests/test_vmap_space_srcs := mm/tests/test_vmap_space.c mm/vmap_space.c \
+	mm/tests/host_page_alloc.c mm/heap.c mm/buddy.c lib/printk.c lib/vsnprintf.c lib/string.c

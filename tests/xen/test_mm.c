@@ -252,6 +252,105 @@ KERNEL_TEST(vmap_stacks_have_guard_pages)
     TEST_ASSERT(pages_free_count() + 4 >= free_before);
 }
 
+KERNEL_TEST(vmap_refuses_zero_pages)
+{
+    size_t space = vmap_free_pages();
+    mfn_t mfn = pfn_to_mfn(virt_to_pfn(_data));
+
+    TEST_ASSERT(vmap_map_mfns(&mfn, 0) == NULL);
+    TEST_ASSERT(vmap_reserve_tables(0) == NULL);
+    TEST_ASSERT(vmap_alloc_stack(0) == NULL);
+    TEST_ASSERT_EQ(vmap_free_pages(), space);
+}
+
+KERNEL_TEST(vmap_refuses_a_second_unmap_or_release)
+{
+    size_t space = vmap_free_pages();
+    mfn_t mfn = pfn_to_mfn(virt_to_pfn(_data));
+    void *alias = vmap_map_mfns(&mfn, 1), *tables;
+
+    TEST_ASSERT(alias != NULL);
+    TEST_ASSERT_EQ(vmap_unmap(alias, 1), 0);
+    TEST_ASSERT_EQ(vmap_unmap(alias, 1), -EINVAL);
+    TEST_ASSERT_EQ(vmap_free_pages(), space);
+    tables = vmap_reserve_tables(2);
+    TEST_ASSERT(tables != NULL);
+    TEST_ASSERT_EQ(vmap_release_tables(tables, 2), 0);
+    TEST_ASSERT_EQ(vmap_release_tables(tables, 2), -EINVAL);
+    TEST_ASSERT_EQ(vmap_free_pages(), space);
+}
+
+KERNEL_TEST(vmap_refuses_a_second_stack_free)
+{
+    char *stack = vmap_alloc_stack(2);
+    size_t space = vmap_free_pages();
+    unsigned long free_frames;
+
+    TEST_ASSERT(stack != NULL);
+    TEST_ASSERT_EQ(vmap_free_stack(stack, 2), 0);
+    free_frames = pages_free_count();
+    TEST_ASSERT_EQ(vmap_free_stack(stack, 2), -EINVAL);
+    TEST_ASSERT_EQ(vmap_free_pages(), space + 3);
+    TEST_ASSERT_EQ(pages_free_count(), free_frames);
+}
+
+KERNEL_TEST(vmap_refuses_part_of_a_range)
+{
+    size_t space = vmap_free_pages();
+    mfn_t mfns[2] = {pfn_to_mfn(virt_to_pfn(_data)), pfn_to_mfn(virt_to_pfn(_data) + 1)};
+    char *alias = vmap_map_mfns(mfns, 2), *stack = vmap_alloc_stack(4), *tables;
+
+    TEST_ASSERT(alias != NULL && stack != NULL);
+    TEST_ASSERT_EQ(vmap_unmap(alias, 1), -EINVAL);
+    TEST_ASSERT_EQ(vmap_unmap(alias + PAGE_SIZE, 1), -EINVAL);
+    TEST_ASSERT_EQ(vmap_unmap(alias, 3), -EINVAL);
+    TEST_ASSERT(!read_faults(alias + PAGE_SIZE));
+    /* A stack's range starts at its guard page: its mapped part alone is not a range. */
+    TEST_ASSERT_EQ(vmap_unmap(stack, 4), -EINVAL);
+    TEST_ASSERT_EQ(vmap_free_stack(stack, 3), -EINVAL);
+    TEST_ASSERT_EQ(vmap_free_stack(stack + PAGE_SIZE, 3), -EINVAL);
+    TEST_ASSERT(!read_faults(stack));
+    TEST_ASSERT_EQ(vmap_unmap(alias, 2), 0);
+    TEST_ASSERT_EQ(vmap_free_stack(stack, 4), 0);
+    tables = vmap_reserve_tables(2);
+    TEST_ASSERT(tables != NULL);
+    TEST_ASSERT_EQ(vmap_release_tables(tables + PAGE_SIZE, 1), -EINVAL);
+    TEST_ASSERT_EQ(vmap_release_tables(tables, 1), -EINVAL);
+    TEST_ASSERT_EQ(vmap_release_tables(tables, 2), 0);
+    TEST_ASSERT_EQ(vmap_free_pages(), space);
+}
+
+/* A range still mapped is not released for reuse, and its frames are not freed. */
+KERNEL_TEST(vmap_keeps_what_a_failed_unmap_leaves)
+{
+    size_t space = vmap_free_pages();
+    mfn_t mfn = pfn_to_mfn(virt_to_pfn(_data)), table = pfn_to_mfn(virt_to_pfn(pt_root()));
+    char *alias = vmap_map_mfns(&mfn, 1), *stack = vmap_alloc_stack(2);
+    unsigned long free_frames;
+
+    TEST_ASSERT(alias != NULL && stack != NULL);
+    vmap_fail_unmaps_for_test(1);
+    TEST_ASSERT_EQ(vmap_unmap(alias, 1), -EIO);
+    TEST_ASSERT_EQ(vmap_free_pages(), space - 4);
+    TEST_ASSERT(!read_faults(alias));
+    TEST_ASSERT_EQ(vmap_unmap(alias, 1), 0); /* still reserved, so it can be tried again */
+
+    free_frames = pages_free_count();
+    vmap_fail_unmaps_for_test(1);
+    TEST_ASSERT_EQ(vmap_free_stack(stack, 2), -EIO);
+    TEST_ASSERT_EQ(pages_free_count(), free_frames);
+    TEST_ASSERT_EQ(vmap_free_pages(), space - 3);
+    TEST_ASSERT(!read_faults(stack));
+    TEST_ASSERT_EQ(vmap_free_stack(stack, 2), 0);
+    TEST_ASSERT_EQ(vmap_free_pages(), space);
+
+    /* Xen refuses a writable mapping of a page table; then the clean-up unmap fails too. */
+    vmap_fail_unmaps_for_test(1);
+    TEST_ASSERT(vmap_map_mfns(&table, 1) == NULL);
+    vmap_fail_unmaps_for_test(0);
+    TEST_ASSERT_EQ(vmap_free_pages(), space - 1); /* kept for good, on purpose */
+}
+
 /* Each of these ends the domain: tests/xen/run checks the report. */
 
 static __attribute__((used, noipa)) void text_target(void)
