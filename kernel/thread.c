@@ -100,7 +100,9 @@ static void thread_free(struct thread *t)
     list_del(&t->all_link);
     nr_threads--;
     events_restore(prev);
-    vmap_free_stack(t->stack, t->stack_pages);
+    /* A refusal has been reported by vmap, and the stack is kept (it may still be
+     * mapped): nothing more to do here than let the thread's record go. */
+    (void)vmap_free_stack(t->stack, t->stack_pages);
     xfree(t);
 }
 
