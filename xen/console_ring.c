@@ -13,13 +13,15 @@
  * have one writer at a time, out_prod only moves forward, and every message stays
  * whole: a line from an interrupting context never lands inside another line.
  *
- * Why a buffer: the ring holds 2 KiB, and the backend (xenconsoled) may be slow or
- * stopped. Output waits in r->pending (16 KiB); a message that does not fit is
- * dropped whole and its bytes counted. Only while the backend is not known to have
- * stalled does a writer wait for room, by yielding; after CONSOLE_STALL_YIELDS
- * yields without progress the backend counts as stalled and writers no longer
- * wait, so the kernel runs on. Once the backend takes output again, the line
- * "console: N bytes dropped" is queued where the gap is.
+ * A stopped backend: the ring holds 2 KiB, and xenconsoled may stop reading it.
+ * While the backend is live, a writer waits (by yielding, never blocking: printk
+ * runs in event handlers) until its message is in the ring, as a kernel that ends
+ * right after printing needs. After CONSOLE_STALL_YIELDS yields in a row without
+ * progress the backend counts as stalled, and writers wait no more: output goes
+ * into r->pending (16 KiB), and a message that does not fit there is dropped whole
+ * and its bytes counted, so the kernel runs on. Once the backend takes output again
+ * (its event, or any write, sees out_cons move), the pending output follows, then
+ * the line "console: N bytes dropped", where the gap is.
  */
 #include "lib/string.h"
 #include "arch/x86/cpu.h"
@@ -155,13 +157,17 @@ static bool fits(const struct console_ring *r, const char *text, size_t len)
     return out_size(text, len) + (r->dropped ? 48 : 0) <= pending_room(r);
 }
 
-static void write_message(struct console_ring *r, const char *text, size_t len)
+/*
+ * Move pending output into the ring; while the backend is live, wait (by yielding)
+ * until all of it is there, so that a kernel that ends right after a printk has
+ * said everything. Returns the bytes moved.
+ */
+static size_t move_out_waiting(struct console_ring *r)
 {
     unsigned int idle = 0;
     size_t moved = move_out(r);
 
-    /* Wait for room only for a backend that has not stalled. */
-    while (!r->broken && !r->stalled && !fits(r, text, len)) {
+    while (console_ring_pending(r) && !r->broken && !r->stalled) {
         size_t m;
 
         r->ops->notify(r);
@@ -173,15 +179,24 @@ static void write_message(struct console_ring *r, const char *text, size_t len)
         else if (++idle >= CONSOLE_STALL_YIELDS)
             r->stalled = true;
     }
+    return moved;
+}
+
+static void write_message(struct console_ring *r, const char *text, size_t len)
+{
+    size_t moved = move_out_waiting(r);
+
     if (r->broken)
         return;
-    queue_drop_note(r);
+    /* A gap is one gap: the note waits until the backend has drained again. */
+    if (!r->stalled)
+        queue_drop_note(r);
     /* While the note of earlier drops waits, later messages cannot go before it. */
     if (__atomic_load_n(&r->dropped, __ATOMIC_RELAXED) == 0 && fits(r, text, len))
         append(r, text, len);
     else
         count_dropped(r, len);
-    moved += move_out(r);
+    moved += move_out_waiting(r);
     if (moved)
         r->ops->notify(r);
 }

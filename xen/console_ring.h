@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <xen/io/console.h>
 
-/* Output waiting for room in the ring; a power of two. */
+/* Output held while the backend is stalled; a power of two. */
 #define CONSOLE_PENDING_SIZE 16384
 /* Room for what a fault report or NMI prints while a write is in progress. */
 #define CONSOLE_NESTED_SIZE 2048
@@ -53,11 +53,11 @@ void console_ring_init(struct console_ring *r, struct xencons_interface *page,
                        const struct console_ring_ops *ops);
 
 /*
- * Queue one message whole, or drop it whole and count its bytes when the buffer
- * has no room for it, then move what fits into the ring. Waits (by yielding) for
- * room only while the backend is not known to be stalled. The caller keeps other
- * writers out (events disabled); a write nested inside another one (a fault or
- * NMI) is held until the outer write ends.
+ * Put one message into the ring whole. While the backend is live, wait for it (by
+ * yielding) until the message is in the ring; once it has stalled, hold the message
+ * in the buffer, or drop it whole and count its bytes when the buffer is full. The
+ * caller keeps other writers out (events disabled); a write nested inside another
+ * one (a fault or NMI) is held until the outer write ends.
  */
 void console_ring_write(struct console_ring *r, const char *text, size_t len);
 

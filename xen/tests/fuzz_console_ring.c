@@ -2,7 +2,8 @@
  * libFuzzer target for xen/console_ring.c: arbitrary bytes play xenconsoled's side of
  * a console ring page. They decide, step by step, what the backend does to every
  * index it owns (out_cons and in_prod: forward by any amount, backwards, anywhere),
- * what it puts into in[], what it scribbles over the guest's own indices, and when
+ * whether it takes output when the guest yields to it or has stopped, what it puts
+ * into in[], what it scribbles over the guest's own indices, and when
  * the guest writes messages (sometimes from inside a write, as a fault would),
  * reads input, or takes the backend's event. After each step the guest's promises
  * are checked: out_prod only moves forward and never more than a ring ahead of
@@ -42,6 +43,8 @@ static bool honest;
 static char line[CONSOLE_PENDING_SIZE];
 static size_t line_len;
 static unsigned int next_message, nested_pending;
+/* A stopped backend takes nothing when the guest yields to it. */
+static bool stopped;
 /* One more than the number of the last message the backend took whole. */
 static unsigned int seen_messages;
 
@@ -102,8 +105,8 @@ static void take(uint32_t n)
 
 static void write_message(void)
 {
-    char msg[600];
-    size_t fill = next_byte() * 2u, n;
+    char msg[1100];
+    size_t fill = next_byte() * 4u, n;
 
     n = (size_t)snprintf(msg, sizeof(msg), "m%u ", next_message++);
     for (size_t i = 0; i < fill; i++)
@@ -125,8 +128,8 @@ static void fuzz_notify(struct console_ring *r)
 static void fuzz_yield(struct console_ring *r)
 {
     (void)r;
-    if (next_byte() & 1)
-        take(next_byte() * 16u);
+    if (!stopped)
+        take(256);
 }
 
 static const struct console_ring_ops ops = {.notify = fuzz_notify, .yield = fuzz_yield};
@@ -153,6 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     page.in_cons = page.in_prod = next_u32();
     console_ring_init(&ring, &page, &ops);
     honest = true;
+    stopped = false;
     line_len = 0;
     next_message = 0;
     seen_messages = 0;
@@ -161,7 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         XENCONS_RING_IDX prod_before = ring.out_prod;
         uint8_t op = next_byte();
 
-        switch (op % 10) {
+        switch (op % 12) {
         case 0: /* out_cons anywhere */
             page.out_cons = next_u32();
             honest = false;
@@ -206,6 +210,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             write_message();
             nested_pending = 0;
             break;
+        case 9: /* the backend stops taking output, or goes on */
+            stopped = !stopped;
+            break;
+        case 10: {
+            uint8_t n = next_byte() % 64;
+
+            while (n--)
+                write_message();
+            break;
+        }
         default:
             write_message();
             break;

@@ -168,14 +168,15 @@ UNIT_TEST(test_full_ring_waits_for_a_live_backend)
 }
 
 /*
- * A backend that stops: writers wait for CONSOLE_STALL_YIELDS yields once, then
- * never again while it stays stopped; whole messages are dropped and counted; when
- * it drains again, the count is reported where the gap is.
+ * A backend that stops: the writer waits for CONSOLE_STALL_YIELDS yields once, then
+ * never again while it stays stopped; output is held in the buffer, and once that
+ * is full whole messages are dropped and counted; when the backend drains again,
+ * the held output comes out, then the count, where the gap is.
  */
 UNIT_TEST(test_stalled_backend_then_resume)
 {
     char line[64];
-    size_t dropped = 0, kept = 0;
+    size_t dropped, kept;
     unsigned int yields_at_stall;
     char *note;
     int i;
@@ -187,9 +188,17 @@ UNIT_TEST(test_stalled_backend_then_resume)
     }
     CHECK(ring.stalled);
     CHECK_INT(yields, CONSOLE_STALL_YIELDS);
-    /* The message that found no room is dropped whole. */
+    /* The message that found the ring full is held, not dropped. */
+    CHECK_INT(ring.dropped_total, 0);
+    CHECK_INT(i, sizeof(page.out) / 15 + 1);
+    for (; ring.dropped_total == 0 && i < 100000; i++) {
+        snprintf(line, sizeof(line), "message %05d\n", i);
+        put(line);
+    }
+    /* Dropped whole, once the buffer was full. */
     CHECK_INT(ring.dropped_total, 14);
     kept = (size_t)i - 1;
+    CHECK(kept * 15 >= sizeof(page.out) + CONSOLE_PENDING_SIZE - 15);
     yields_at_stall = yields;
     for (int j = 0; j < 1000; j++, i++) {
         snprintf(line, sizeof(line), "message %05d\n", i);
@@ -222,6 +231,18 @@ UNIT_TEST(test_stalled_backend_then_resume)
     CHECK(memcmp(taken + taken_len - 7, "after\r\n", 7) == 0);
 }
 
+/* While the backend is live, a write returns with its message in the ring. */
+UNIT_TEST(test_live_backend_leaves_nothing_behind)
+{
+    setup(0, 0);
+    drain_on_yield = true;
+    for (int i = 0; i < 500; i++) {
+        put("a line that a kernel about to power off wants to be seen\n");
+        CHECK_INT(console_ring_pending(&ring), 0);
+    }
+    CHECK(!ring.stalled);
+}
+
 /*
  * After a gap, the note comes first: later messages that fit while the backend is
  * still stopped go after it, and the notes add up to every byte dropped.
@@ -233,7 +254,7 @@ UNIT_TEST(test_nothing_overtakes_the_drop_note)
     unsigned long sum = 0;
 
     setup(0, 0);
-    while (!ring.stalled)
+    while (ring.dropped_total == 0)
         put("0123456789012345678901234567890123456789\n");
     for (int i = 0; i < 100; i++) {
         snprintf(line, sizeof(line), "late %d\n", i);
@@ -244,6 +265,8 @@ UNIT_TEST(test_nothing_overtakes_the_drop_note)
     first_late = strstr(taken_text(), "late ");
     CHECK(first_note != NULL);
     CHECK(first_late == NULL || first_late > first_note);
+    /* One gap, one note. */
+    CHECK(first_note && strstr(first_note + 1, "console: ") == NULL);
     for (p = first_note; p; p = strstr(p + 1, "console: "))
         sum += strtoul(p + 9, NULL, 10);
     CHECK_INT(sum, ring.dropped_total);
@@ -366,6 +389,7 @@ static const struct unit_test tests[] = {
     UNIT_ENTRY(test_out_prod_on_the_page_is_not_trusted),
     UNIT_ENTRY(test_full_ring_waits_for_a_live_backend),
     UNIT_ENTRY(test_stalled_backend_then_resume),
+    UNIT_ENTRY(test_live_backend_leaves_nothing_behind),
     UNIT_ENTRY(test_nothing_overtakes_the_drop_note),
     UNIT_ENTRY(test_nested_write_keeps_lines_whole),
     UNIT_ENTRY(test_nested_overflow_is_counted),
