@@ -56,7 +56,7 @@ CORE_OBJS := \
 	arch/x86/switch.o arch/x86/context.o \
 	mm/layout.o mm/pagetable.o mm/direct_map.o mm/buddy.o mm/page_alloc.o mm/heap.o \
 	mm/vmap.o mm/vmap_space.o mm/init.o \
-	xen/console.o xen/time.o xen/events.o xen/evtchn_2l.o xen/evtchn_fifo.o \
+	xen/console.o xen/console_ring.o xen/time.o xen/events.o xen/evtchn_2l.o xen/evtchn_fifo.o \
 	xen/grant_table.o \
 	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o kernel/sched.o kernel/thread.o \
 	kernel/timer.o kernel/wait.o kernel/semaphore.o kernel/mutex.o kernel/initcall.o \

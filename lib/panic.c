@@ -4,6 +4,7 @@
 #include <stdarg.h>
 
 #include "lib/panic.h"
+#include "lib/printf.h"
 #include "lib/printk.h"
 
 static panic_handler_fn panic_handler;
@@ -20,10 +21,14 @@ void panic(const char *fmt, ...)
 
     /* A panic inside the handler must not recurse forever. */
     if (nested++ == 0) {
-        printk("\n*** PANIC: ");
+        char reason[400];
+        int len;
+
         va_start(ap, fmt);
-        vprintk(fmt, ap);
+        len = vsnprintf(reason, sizeof(reason), fmt, ap);
         va_end(ap);
+        /* One printk: the line reaches the console whole, whatever else prints. */
+        printk("\n*** PANIC: %s%s", reason, len >= (int)sizeof(reason) ? "[...]\n" : "");
         if (panic_handler)
             panic_handler();
     }

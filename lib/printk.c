@@ -1,9 +1,11 @@
 /*
- * printk: format into a buffer on the stack, then hand the text to each sink.
+ * printk: format into a buffer on the stack, then hand the text to each sink, in one
+ * call per message.
  */
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/printk.h"
+#include "lib/string.h"
 
 /* Longer messages are cut, and the cut is marked. */
 #define PRINTK_BUFFER 512
@@ -51,11 +53,12 @@ int vprintk(const char *fmt, va_list ap)
 
     if (len < 0)
         return len;
+    /* One message, one call of each sink: a sink keeps what it gets in one call whole. */
     if ((size_t)len < sizeof(buf)) {
         printk_write(buf, len);
     } else {
+        memcpy(buf + sizeof(buf) - sizeof(cut), cut, sizeof(cut));
         printk_write(buf, sizeof(buf) - 1);
-        printk_write(cut, sizeof(cut) - 1);
     }
     return len;
 }

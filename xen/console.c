@@ -20,11 +20,12 @@
 #include "arch/x86/hypercall.h"
 #include "arch/x86/page.h"
 #include "xen/console.h"
+#include "xen/console_ring.h"
+#include "xen/events.h"
 
-static struct xencons_interface *ring;
+/* A domU's console ring; page is NULL as the initial domain. */
+static struct console_ring ring;
 static evtchn_port_t ring_port;
-/* Set when the backend's indices stop making sense: the ring is left alone from then on. */
-static bool ring_broken;
 
 static void console_io_write(const char *text, size_t len)
 {
@@ -32,97 +33,63 @@ static void console_io_write(const char *text, size_t len)
     hypercall_console_io(CONSOLEIO_write, len, text);
 }
 
-static void ring_notify(void)
+static void ring_notify(struct console_ring *r)
 {
     struct evtchn_send send = {.port = ring_port};
 
+    (void)r;
     hypercall_event_channel_op(EVTCHNOP_send, &send);
 }
 
-/*
- * Copy as much of text as the ring has room for, turning "\n" into the "\r\n" a
- * terminal wants; returns the bytes of text consumed. A consumer index more than a
- * ring away from ours means the page is not a console ring any more: write nothing
- * rather than scribble.
- */
-static size_t ring_put(const char *text, size_t len)
+/* The backend runs in dom0: give the physical CPU up so that it can drain the ring. */
+static void ring_yield(struct console_ring *r)
 {
-    XENCONS_RING_IDX cons = READ_ONCE(ring->out_cons);
-    XENCONS_RING_IDX prod = ring->out_prod;
-    size_t room, n = 0;
-
-    mb(); /* read out_cons before overwriting the slots it frees */
-    if (prod - cons > sizeof(ring->out)) {
-        ring_broken = true;
-        return 0;
-    }
-    room = sizeof(ring->out) - (prod - cons);
-    while (n < len) {
-        if (text[n] == '\n') {
-            if (room < 2)
-                break;
-            ring->out[MASK_XENCONS_IDX(prod++, ring->out)] = '\r';
-            room--;
-        } else if (room < 1) {
-            break;
-        }
-        ring->out[MASK_XENCONS_IDX(prod++, ring->out)] = text[n++];
-        room--;
-    }
-    wmb(); /* the bytes before the index that publishes them */
-    ring->out_prod = prod;
-    return n;
+    (void)r;
+    hypercall_sched_op(SCHEDOP_yield, NULL);
 }
 
-static void console_ring_write(const char *text, size_t len)
+static const struct console_ring_ops ring_ops = {.notify = ring_notify, .yield = ring_yield};
+
+void console_ring_print(struct console_ring *r, const char *text, size_t len)
 {
-    unsigned int stalls = 0;
+    /* No event handler runs inside a write; see xen/console_ring.c for the rest. */
+    unsigned int prev = events_disable();
 
-    while (len > 0 && !ring_broken) {
-        size_t n = ring_put(text, len);
-
-        if (n == 0) {
-            /* Full: let the backend drain it. A backend that takes nothing for this
-             * long is gone: drop this message rather than hang the kernel. */
-            ring_notify();
-            hypercall_sched_op(SCHEDOP_yield, NULL);
-            if (++stalls > 100000)
-                return;
-            continue;
-        }
-        stalls = 0;
-        text += n;
-        len -= n;
-    }
-    if (!ring_broken)
-        ring_notify();
+    console_ring_write(r, text, len);
+    events_restore(prev);
 }
 
-/*
- * Input from the ring's in[] half, which the backend fills: read in_prod, then the
- * bytes, then hand the slots back through in_cons and tell the backend.
- */
-static size_t console_ring_read(char *buf, size_t size)
+static void console_ring_sink(const char *text, size_t len)
 {
-    XENCONS_RING_IDX cons = ring->in_cons, prod = READ_ONCE(ring->in_prod);
-    size_t n = 0;
+    console_ring_print(&ring, text, len);
+}
 
-    rmb(); /* the index before the bytes it publishes */
-    if (ring_broken)
-        return 0;
-    if (prod - cons > sizeof(ring->in)) {
-        /* Not a console ring any more: say so on whatever output is left, take nothing. */
-        printk("console: the input ring's indices are impossible; input stops\n");
-        ring_broken = true;
-        return 0;
-    }
-    while (cons != prod && n < size)
-        buf[n++] = ring->in[MASK_XENCONS_IDX(cons++, ring->in)];
-    if (n == 0)
-        return 0;
-    mb(); /* done with the slots before the backend may refill them */
-    ring->in_cons = cons;
-    ring_notify();
+void console_output_kick(void)
+{
+    unsigned int prev;
+
+    if (!ring.page)
+        return;
+    prev = events_disable();
+    console_ring_push(&ring);
+    events_restore(prev);
+}
+
+void console_output_stats(struct console_output_stats *stats)
+{
+    stats->stalled = ring.stalled;
+    stats->dropped_total = __atomic_load_n(&ring.dropped_total, __ATOMIC_RELAXED);
+    stats->dropped_unreported = __atomic_load_n(&ring.dropped, __ATOMIC_RELAXED);
+}
+
+static size_t console_ring_input(char *buf, size_t size)
+{
+    bool was_broken = ring.broken;
+    size_t n = console_ring_read(&ring, buf, size);
+
+    if (ring.broken && !was_broken)
+        /* Not a console ring any more: say so on whatever output is left. */
+        printk("console: the ring's indices are impossible; the console stops\n");
     return n;
 }
 
@@ -130,8 +97,8 @@ size_t console_read_available(char *buf, size_t size)
 {
     int n;
 
-    if (ring)
-        return console_ring_read(buf, size);
+    if (ring.page)
+        return console_ring_input(buf, size);
     /* The initial domain gets the serial line's input through Xen (xen/xen.h, console_io). */
     n = hypercall_console_io(CONSOLEIO_read, size, buf);
     return n > 0 ? (size_t)n : 0;
@@ -139,7 +106,7 @@ size_t console_read_available(char *buf, size_t size)
 
 evtchn_port_t console_input_port(void)
 {
-    return ring ? ring_port : 0;
+    return ring.page ? ring_port : 0;
 }
 
 void console_init(const struct start_info *si)
@@ -148,7 +115,7 @@ void console_init(const struct start_info *si)
         printk_add_sink(console_io_write);
         return;
     }
-    ring = mfn_to_virt(si->console.domU.mfn);
+    console_ring_init(&ring, mfn_to_virt(si->console.domU.mfn), &ring_ops);
     ring_port = si->console.domU.evtchn;
-    printk_add_sink(console_ring_write);
+    printk_add_sink(console_ring_sink);
 }

@@ -5,7 +5,9 @@
 #ifndef XEN_CONSOLE_H
 #define XEN_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
@@ -19,5 +21,27 @@ size_t console_read_available(char *buf, size_t size);
  * which is told by VIRQ_CONSOLE instead.
  */
 evtchn_port_t console_input_port(void);
+
+/*
+ * The ring's event came: the backend may have drained output, so move what waits
+ * into the ring. Safe from event handlers; nothing to do as the initial domain.
+ */
+void console_output_kick(void);
+
+/* How output through the ring fares (all zero as the initial domain). */
+struct console_output_stats {
+    bool stalled;                /* the backend took nothing for a while */
+    uint64_t dropped_total;      /* bytes of messages dropped since boot */
+    uint64_t dropped_unreported; /* of those, not yet told in "console: N bytes dropped" */
+};
+void console_output_stats(struct console_output_stats *stats);
+
+struct console_ring;
+/*
+ * Write one message to a console ring as printk does: whole, safe from any context
+ * (with events disabled). The console's own ring is written this way; tests pass
+ * their own.
+ */
+void console_ring_print(struct console_ring *r, const char *text, size_t len);
 
 #endif

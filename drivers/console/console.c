@@ -24,10 +24,12 @@ static bool after_cr;
 /* A line too long to hold is being dropped up to its end, across calls. */
 static bool dropping_long_line;
 
+/* The port is shared with output: an event may also mean the backend drained some. */
 static void input_event(evtchn_port_t port, void *arg)
 {
     (void)port;
     (void)arg;
+    console_output_kick();
     input_pending = true;
     wait_queue_wake_all(&input_wq);
 }

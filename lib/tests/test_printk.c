@@ -49,6 +49,15 @@ static void sink_e(const char *text, size_t n)
     sink_c(text, n);
 }
 
+/* Counts the calls it gets: each message must come in one. */
+static unsigned int calls_f;
+
+static void sink_f(const char *text, size_t n)
+{
+    calls_f++;
+    append(seen_a, &len_a, text, n);
+}
+
 static void reset(void)
 {
     len_a = len_b = 0;
@@ -85,6 +94,22 @@ UNIT_TEST(test_long_message_is_cut_and_marked)
     printk_remove_sink(sink_a);
 }
 
+/* A cut message still reaches a sink in one call, so that it stays whole there. */
+UNIT_TEST(test_cut_message_is_one_call)
+{
+    char big[1000];
+
+    memset(big, 'z', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    reset();
+    calls_f = 0;
+    printk_add_sink(sink_f);
+    printk("%s", big);
+    CHECK_INT(calls_f, 1);
+    CHECK(len_a > 6 && strcmp(seen_a + len_a - 6, "[...]\n") == 0);
+    printk_remove_sink(sink_f);
+}
+
 UNIT_TEST(test_sink_table_has_a_limit)
 {
     printk_sink_fn fns[] = {sink_a, sink_b, sink_c};
@@ -104,6 +129,7 @@ int main(void)
     static const struct unit_test tests[] = {
         UNIT_ENTRY(test_every_sink_gets_the_message),
         UNIT_ENTRY(test_long_message_is_cut_and_marked),
+        UNIT_ENTRY(test_cut_message_is_one_call),
         UNIT_ENTRY(test_sink_table_has_a_limit),
     };
     return unit_main(tests, UNIT_COUNT(tests));

@@ -9,6 +9,7 @@
 #   rig_run grant-read "$RIG_DOMID" "$ref"        # any dom0 command, output logged
 #   rig_send 'a line of input'                    # to the domain's console
 #   rig_wait_xenstore "$path" connected 30        # until a xenstore node holds a value
+#   rig_xenconsoled stop                          # kill -STOP xenconsoled (cont: -CONT)
 #   rig_wait_end 60                               # until it ends; says how
 #
 # The domU's console output is copied into the log line by line as it comes. The log
@@ -232,6 +233,25 @@ rig_send() {
     }
 }
 
+# rig_xenconsoled stop|cont
+# Stops xenconsoled (kill -STOP) or lets it go on (kill -CONT). While it is stopped no
+# domain's console ring is drained and nothing reaches the console logs, so
+# rig_wait_console sees nothing new; the end of the scenario lets it go on whatever
+# happened.
+rig_xenconsoled() {
+    local pid
+    pid=$(cat /run/xen/xenconsoled.pid 2>/dev/null)
+    if [ -z "$pid" ]; then
+        rig_log "error: xenconsoled's pid is not in /run/xen/xenconsoled.pid"
+        return 1
+    fi
+    case $1 in
+    stop) rig_run kill -STOP "$pid" ;;
+    cont) rig_run kill -CONT "$pid" ;;
+    *) rig_log "error: rig_xenconsoled stop|cont, not '$1'"; return 1 ;;
+    esac
+}
+
 # How the domain stands in Xen's view: running, gone, or its shutdown reason. xl list
 # -v shows the state flags ("---s--": shut down, "----c-": crashed) and, for a domain
 # that shut down, the reason code (xen/sched.h SHUTDOWN_*) after the UUID.
@@ -397,6 +417,8 @@ rig__emit() {
 # and the pump copies the rest.
 rig__finish() {
     local name pid
+    # A scenario that ended while xenconsoled was stopped must not leave it so.
+    pid=$(cat /run/xen/xenconsoled.pid 2>/dev/null) && [ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null
     for name in "${!RIG__DOMID[@]}"; do
         [ -n "${RIG__ENDED[$name]:-}" ] && continue
         if [ "$(rig__state "$name")" != gone ]; then
