@@ -162,7 +162,7 @@ KERNEL_TEST_FLAGS(xenstore_transactions_commit_and_abort, TEST_DOMU_ONLY)
 
 KERNEL_TEST_FLAGS(xenstore_watch_fires_on_change, TEST_DOMU_ONLY)
 {
-    struct xenstore_stats before, after;
+    struct xs_comms_stats before, after;
     struct xs_watch w;
 
     TEST_ASSERT_EQ(xenstore_watch(&w, "data/watched"), 0);
@@ -212,7 +212,7 @@ KERNEL_TEST_FLAGS(xenstore_ten_threads_share_the_connection, TEST_DOMU_ONLY)
 {
     struct hammer hammers[HAMMER_THREADS];
     struct thread *threads[HAMMER_THREADS];
-    struct xenstore_stats before, after;
+    struct xs_comms_stats before, after;
     unsigned int i, failures = 0;
 
     xenstore_get_stats(&before);
