@@ -299,7 +299,7 @@ int xenstore_get_perms(xs_transaction_t t, const char *path, struct xs_permissio
     uint32_t len;
     size_t n;
     int rc = path_request(XS_GET_PERMS, t, path, NULL, 0, &body, &len);
-    int i;
+    unsigned int i;
 
     if (rc)
         return rc;
@@ -310,7 +310,7 @@ int xenstore_get_perms(xs_transaction_t t, const char *path, struct xs_permissio
         rc = -EBADMSG; /* a node always has an owner */
     if (rc > 0) {
         *count = (unsigned int)rc;
-        for (i = 0; i < rc && i < (int)max; i++) {
+        for (i = 0; i < (unsigned int)rc && i < max; i++) {
             if (parse_permission(entries[i], &perms[i]) != 0) {
                 rc = -EBADMSG;
                 break;
@@ -402,11 +402,27 @@ int xenstore_transact(int (*fn)(xs_transaction_t t, void *arg), void *arg)
     return rc;
 }
 
+/* Whether w is on the watch list; found by address, so w's own fields may hold anything. */
+static bool watch_listed(const struct xs_watch *w)
+{
+    struct list_node *pos;
+
+    list_for_each(pos, &watches)
+    {
+        if (pos == &w->link)
+            return true;
+    }
+    return false;
+}
+
 int xenstore_watch(struct xs_watch *w, const char *path)
 {
     const char *strings[2];
     int rc;
 
+    /* Listing it twice would tie the list in a knot. */
+    if (watch_listed(w))
+        return -EEXIST;
     if (!xs_wire_path_ok(path, true))
         return -EINVAL;
     if (strlen(path) >= sizeof(w->path))
@@ -428,7 +444,12 @@ int xenstore_watch(struct xs_watch *w, const char *path)
 int xenstore_unwatch(struct xs_watch *w)
 {
     const char *strings[2] = {w->path, w->token};
-    int rc = request(XS_UNWATCH, XS_NO_TRANSACTION, strings, 2, NULL, 0, NULL, NULL);
+    int rc;
+
+    /* Never set, unwatched already, or left behind by a failed xenbus_device_init. */
+    if (!watch_listed(w))
+        return -ENOENT;
+    rc = request(XS_UNWATCH, XS_NO_TRANSACTION, strings, 2, NULL, 0, NULL, NULL);
 
     /* Gone from our side whatever xenstored says: no event can reach w any more. */
     list_del(&w->link);

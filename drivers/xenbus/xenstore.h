@@ -121,8 +121,12 @@ struct xs_watch {
     struct wait_queue wq;
 };
 
-/* -E2BIG for a path longer than the watch can hold. */
+/*
+ * -E2BIG for a path longer than the watch can hold, -EEXIST when w is set already
+ * (unwatch it first).
+ */
 int xenstore_watch(struct xs_watch *w, const char *path);
+/* -ENOENT, with nothing sent, when w is not set (never set, or unwatched already). */
 int xenstore_unwatch(struct xs_watch *w);
 /*
  * Wait until the watch has fired (or system time reaches deadline_ns, if not 0:

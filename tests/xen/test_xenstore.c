@@ -183,6 +183,47 @@ KERNEL_TEST_FLAGS(xenstore_watch_fires_on_change, TEST_DOMU_ONLY)
     TEST_ASSERT_EQ(xenstore_watch(&w, "data/a//b"), -EINVAL);
 }
 
+/* A max of 2^31 or more is "no limit", not a negative count. */
+KERNEL_TEST_FLAGS(xenstore_get_perms_with_a_huge_max, TEST_DOMU_ONLY)
+{
+    struct xs_permission perms[4];
+    unsigned int count = 0;
+
+    memset(perms, 0xff, sizeof(perms));
+    TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/perms-max", "x"), 0);
+    TEST_ASSERT_EQ(
+        xenstore_get_perms(XS_NO_TRANSACTION, "data/perms-max", perms, 0x80000000u, &count), 0);
+    TEST_ASSERT(count >= 1 && count <= 4);
+    TEST_ASSERT_EQ(perms[0].domid, xenstore_domid());
+    TEST_ASSERT_EQ(
+        xenstore_get_perms(XS_NO_TRANSACTION, "data/perms-max", perms, UINT32_MAX, &count), 0);
+    TEST_ASSERT_EQ(perms[0].domid, xenstore_domid());
+    TEST_ASSERT_EQ(xenstore_rm(XS_NO_TRANSACTION, "data/perms-max"), 0);
+}
+
+/* Setting a watch that is set already is refused; the watch list stays whole. */
+KERNEL_TEST_FLAGS(xenstore_watch_twice_is_refused, TEST_DOMU_ONLY)
+{
+    struct xs_watch w, other;
+
+    TEST_ASSERT_EQ(xenstore_watch(&w, "data/twice"), 0);
+    TEST_ASSERT_EQ(xenstore_watch(&w, "data/twice"), -EEXIST);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&w, TEST_DEADLINE_MS(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_unwatch(&w), 0);
+    TEST_ASSERT_EQ(xenstore_unwatch(&w), -ENOENT);
+    /* Set again after the unwatch, and another beside it: both fire. */
+    TEST_ASSERT_EQ(xenstore_watch(&w, "data/twice"), 0);
+    TEST_ASSERT_EQ(xenstore_watch(&other, "data/twice"), 0);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&w, TEST_DEADLINE_MS(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&other, TEST_DEADLINE_MS(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/twice", "x"), 0);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&w, TEST_DEADLINE_MS(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&other, TEST_DEADLINE_MS(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_unwatch(&other), 0);
+    TEST_ASSERT_EQ(xenstore_unwatch(&w), 0);
+    TEST_ASSERT_EQ(xenstore_rm(XS_NO_TRANSACTION, "data/twice"), 0);
+}
+
 /* Ten threads, each writing and reading back its own node a hundred times. */
 #define HAMMER_THREADS  10
 #define HAMMER_REQUESTS 100
