@@ -552,6 +552,7 @@ static int learn_identity(void)
 
 int xenstore_init(void)
 {
+    struct thread *reader;
     int rc;
 
     /* The initial domain starts before any xenstored exists: it has no ring. */
@@ -562,8 +563,11 @@ int xenstore_init(void)
     rc = evtchn_attach(ring_port, ring_event, NULL);
     if (rc)
         return rc;
-    if (!thread_create("xenstore", reader_thread, NULL))
+    reader = thread_create("xenstore", reader_thread, NULL);
+    if (!reader)
         return -ENOMEM;
+    /* It ends when the connection breaks, and nobody waits for that: free it then. */
+    thread_detach(reader);
     connected = true;
     rc = learn_identity();
     if (rc)

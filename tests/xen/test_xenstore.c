@@ -10,8 +10,11 @@
 #include "lib/printf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "arch/x86/page.h"
+#include "arch/x86/setup.h"
 #include "mm/heap.h"
 #include "xen/time.h"
+#include "kernel/sched.h"
 #include "kernel/test.h"
 #include "kernel/thread.h"
 #include "drivers/xenbus/xenstore.h"
@@ -335,4 +338,27 @@ KERNEL_TEST_FLAGS(xenstore_transaction_retried_after_dom0_write, TEST_ON_REQUEST
     TEST_ASSERT_EQ(xenstore_read_uint(XS_NO_TRANSACTION, "data/counter", UINT32_MAX, &n), 0);
     TEST_ASSERT_EQ(n, 101); /* dom0 wrote 100 */
     printk("xenstore: committed counter %u after %u attempts\n", n, b.attempts);
+}
+
+/*
+ * The threads that live as long as the connection (the reader and the control
+ * watcher) end when it breaks, and give their stacks back. The test breaks it as a
+ * broken daemon would: req_cons, which only xenstored writes, ahead of req_prod.
+ * Nothing works over xenstore afterwards.
+ */
+KERNEL_TEST_FLAGS(xenstore_broken_connection_frees_its_threads, TEST_ON_REQUEST | TEST_DOMU_ONLY)
+{
+    struct xenstore_domain_interface *ring = mfn_to_virt(start_info->store_mfn);
+    uint64_t deadline = TEST_DEADLINE_MS(30000);
+    unsigned int before = thread_count();
+    char *value;
+
+    TEST_ASSERT(xenstore_connected());
+    ring->req_cons = ring->req_prod + 2 * XENSTORE_RING_SIZE;
+    TEST_ASSERT_EQ(xenstore_read(XS_NO_TRANSACTION, "name", &value, NULL), -ENOTCONN);
+    TEST_ASSERT(!xenstore_connected());
+    while (thread_count() > before - 2 && xen_system_time_ns() < deadline)
+        thread_sleep_ns(10 * NSEC_PER_MSEC);
+    TEST_ASSERT_EQ(thread_count(), before - 2);
+    printk("xenstore: the reader and control threads ended and were freed\n");
 }
