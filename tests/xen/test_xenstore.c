@@ -341,6 +341,48 @@ KERNEL_TEST_FLAGS(xenstore_transaction_retried_after_dom0_write, TEST_ON_REQUEST
 }
 
 /*
+ * xenstored stops (the rig sends it SIGSTOP) while we make requests: one ends with
+ * -ETIMEDOUT after XENSTORE_TIMEOUT_MS, the connection stays up, and once xenstored
+ * goes on (SIGCONT) requests work again and the late replies are dropped.
+ */
+static int read_stop_node(char *value, size_t size)
+{
+    return xenstore_read_buf(XS_NO_TRANSACTION, "data/stop", value, size);
+}
+
+KERNEL_TEST_FLAGS(xenstore_survives_a_stopped_daemon, TEST_ON_REQUEST | TEST_DOMU_ONLY)
+{
+    uint64_t deadline = TEST_DEADLINE_MS(300000);
+    struct xs_comms_stats before, after;
+    char value[32];
+    int rc;
+
+    TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/stop", "before"), 0);
+    xenstore_get_stats(&before);
+    printk("xenstore: waiting for xenstored to stop\n");
+    while ((rc = read_stop_node(value, sizeof(value))) == 0 && xen_system_time_ns() < deadline)
+        thread_sleep_ns(100 * NSEC_PER_MSEC);
+    TEST_ASSERT_EQ(rc, -ETIMEDOUT);
+    printk("xenstore: a read ended with %s while xenstored was stopped\n", errno_name(rc));
+    TEST_ASSERT(xenstore_connected());
+    printk("xenstore: waiting for xenstored to continue\n");
+    while ((rc = read_stop_node(value, sizeof(value))) == -ETIMEDOUT &&
+           xen_system_time_ns() < deadline)
+        ;
+    TEST_ASSERT_EQ(rc, 0);
+    TEST_ASSERT(strcmp(value, "before") == 0);
+    TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/stop", "after"), 0);
+    TEST_ASSERT_EQ(read_stop_node(value, sizeof(value)), 0);
+    TEST_ASSERT(strcmp(value, "after") == 0);
+    xenstore_get_stats(&after);
+    TEST_ASSERT(after.timeouts > before.timeouts);
+    /* Each timed-out read's reply came late, before the reply of the read that worked. */
+    TEST_ASSERT_EQ(after.stray - before.stray, after.timeouts - before.timeouts);
+    TEST_ASSERT_EQ(xenstore_rm(XS_NO_TRANSACTION, "data/stop"), 0);
+    printk("xenstore: working again after %lu timeouts\n", after.timeouts - before.timeouts);
+}
+
+/*
  * The threads that live as long as the connection (the reader and the control
  * watcher) end when it breaks, and give their stacks back. The test breaks it as a
  * broken daemon would: req_cons, which only xenstored writes, ahead of req_prod.
