@@ -16,7 +16,6 @@
 /* Declare ours under the lib_ names, then let the standard names mean glibc's. */
 #include "lib/tests/host_names.h"
 #include "lib/string.h"
-#include "mm/heap.h"
 #include "drivers/xenbus/xs_comms.h"
 #define HOST_NAMES_RESTORE
 #include "lib/tests/host_names.h"
@@ -24,30 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/tests/fuzz.h"
 
 #define HDR sizeof(struct xsd_sockmsg)
 
-#define REQUIRE(cond)                                                                              \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: REQUIRE(%s) failed\n", __FILE__, __LINE__, #cond);             \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-void *xmalloc(size_t size, size_t align)
-{
-    (void)align;
-    return malloc(size ? size : 1);
-}
-
-void xfree(void *ptr)
-{
-    free(ptr);
-}
 
 static struct xenstore_domain_interface *ring;
 static struct xs_comms comms;

@@ -10,7 +10,6 @@
 #include "lib/tests/host_names.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "mm/heap.h"
 #include "drivers/xenbus/xs_comms.h"
 #define HOST_NAMES_RESTORE
 #include "lib/tests/host_names.h"
@@ -19,18 +18,6 @@
 #include "lib/tests/unit.h"
 
 #define HDR sizeof(struct xsd_sockmsg)
-
-/* The transport's heap, from the host's (LeakSanitizer sees what is not freed). */
-void *xmalloc(size_t size, size_t align)
-{
-    (void)align;
-    return malloc(size ? size : 1);
-}
-
-void xfree(void *ptr)
-{
-    free(ptr);
-}
 
 static struct xenstore_domain_interface *ring;
 static struct xs_comms comms;

@@ -5,7 +5,7 @@ UNIT_TESTS += drivers/xenbus/tests/test_xs_wire drivers/xenbus/tests/test_xs_com
 drivers/xenbus/tests/test_xs_wire_srcs := drivers/xenbus/tests/test_xs_wire.c \
 	drivers/xenbus/xs_wire.c lib/string.c lib/errno.c
 drivers/xenbus/tests/test_xs_comms_srcs := drivers/xenbus/tests/test_xs_comms.c \
-	drivers/xenbus/xs_comms.c drivers/xenbus/xs_wire.c lib/printk.c lib/vsnprintf.c \
+	drivers/xenbus/tests/host_heap.c drivers/xenbus/xs_comms.c drivers/xenbus/xs_wire.c lib/printk.c lib/vsnprintf.c \
 	lib/string.c lib/errno.c
 
 FUZZ_TARGETS += drivers/xenbus/tests/fuzz_xs_wire
@@ -17,7 +17,7 @@ drivers/xenbus/tests/fuzz_xs_wire_max_len := 9000
 
 FUZZ_TARGETS += drivers/xenbus/tests/fuzz_xs_comms
 drivers/xenbus/tests/fuzz_xs_comms_srcs := drivers/xenbus/tests/fuzz_xs_comms.c \
-	drivers/xenbus/xs_comms.c drivers/xenbus/xs_wire.c lib/printk.c lib/vsnprintf.c \
+	drivers/xenbus/tests/host_heap.c drivers/xenbus/xs_comms.c drivers/xenbus/xs_wire.c lib/printk.c lib/vsnprintf.c \
 	lib/string.c lib/errno.c
 drivers/xenbus/tests/fuzz_xs_comms_corpus := drivers/xenbus/tests/corpus/xs_comms
 # Enough moves of the daemon for a few dozen requests.
