@@ -60,7 +60,7 @@ CORE_OBJS := \
 	xen/grant_table.o \
 	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o kernel/sched.o kernel/thread.o \
 	kernel/timer.o kernel/wait.o kernel/semaphore.o kernel/mutex.o kernel/initcall.o \
-	drivers/xenbus/xs_wire.o drivers/xenbus/xenstore.o drivers/console/console.o \
+	drivers/xenbus/xs_wire.o drivers/xenbus/xs_comms.o drivers/xenbus/xenstore.o drivers/console/console.o \
 	drivers/xenbus/xenbus.o drivers/xenbus/control.o
 
 # Each application is a folder under apps/ that defines app_main().

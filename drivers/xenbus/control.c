@@ -3,7 +3,7 @@
  * wanted action into our home's control/shutdown (docs/misc/xenstore-paths.pandoc)
  * and wait for the guest to acknowledge it by clearing the node; the guest then
  * shuts itself down with that reason. One thread watches the node for the
- * domain's whole life.
+ * domain's whole life, or until the xenstore connection breaks.
  */
 #include "lib/errno.h"
 #include "lib/escape.h"
@@ -44,20 +44,23 @@ static void handle_request(const char *request)
 static void control_thread(void *arg)
 {
     char request[32];
+    int rc;
 
     (void)arg;
-    while (xenstore_watch_wait(&control_watch, 0) == 0) {
-        int rc = xenstore_read_buf(XS_NO_TRANSACTION, CONTROL_NODE, request, sizeof(request));
+    while ((rc = xenstore_watch_wait(&control_watch, 0)) == 0) {
+        int read_rc = xenstore_read_buf(XS_NO_TRANSACTION, CONTROL_NODE, request, sizeof(request));
 
-        if (rc == 0)
+        if (read_rc == 0)
             handle_request(request);
-        else if (rc != -ENOENT)
-            printk("control: reading %s failed: %s\n", CONTROL_NODE, errno_name(rc));
+        else if (read_rc != -ENOENT)
+            printk("control: reading %s failed: %s\n", CONTROL_NODE, errno_name(read_rc));
     }
+    printk("control: no more requests from the toolstack: %s\n", errno_name(rc));
 }
 
 static int control_start(void)
 {
+    struct thread *thread;
     int rc;
 
     if (!xenstore_connected())
@@ -65,10 +68,13 @@ static int control_start(void)
     rc = xenstore_watch(&control_watch, CONTROL_NODE);
     if (rc)
         return rc;
-    if (!thread_create("control", control_thread, NULL)) {
+    thread = thread_create("control", control_thread, NULL);
+    if (!thread) {
         xenstore_unwatch(&control_watch);
         return -ENOMEM;
     }
+    /* It ends only when the connection breaks, and nobody waits for that: free it then. */
+    thread_detach(thread);
     return 0;
 }
 KERNEL_INIT(2, control_start);

@@ -114,7 +114,7 @@ int xenbus_read_backend_state(struct xenbus_device *dev, enum xenbus_state *stat
     return rc;
 }
 
-int xenbus_wait_backend_state(struct xenbus_device *dev, enum xenbus_state want,
+static int wait_backend_state(struct xenbus_device *dev, enum xenbus_state want,
                               uint64_t deadline_ns, enum xenbus_state *got)
 {
     for (;;) {
@@ -133,6 +133,19 @@ int xenbus_wait_backend_state(struct xenbus_device *dev, enum xenbus_state want,
         if (rc)
             return rc;
     }
+}
+
+int xenbus_wait_backend_state(struct xenbus_device *dev, enum xenbus_state want,
+                              uint64_t deadline_ns, enum xenbus_state *got)
+{
+    struct xenstore_deadline scope;
+    int rc;
+
+    /* The reads between the events wait no longer than the caller does. */
+    xenstore_deadline_begin(&scope, deadline_ns);
+    rc = wait_backend_state(dev, want, deadline_ns, got);
+    xenstore_deadline_end(&scope);
+    return rc;
 }
 
 struct publish {
@@ -160,8 +173,11 @@ int xenbus_connect(struct xenbus_device *dev,
 {
     struct publish p = {dev, write_keys, arg};
     enum xenbus_state backend = XenbusStateUnknown;
+    struct xenstore_deadline scope;
     int rc;
 
+    /* Every request on the way, the transaction's and write_keys' included. */
+    xenstore_deadline_begin(&scope, deadline_ns);
     rc = xenbus_wait_backend_state(dev, XenbusStateInitWait, deadline_ns, &backend);
     if (rc)
         goto fail;
@@ -172,8 +188,11 @@ int xenbus_connect(struct xenbus_device *dev,
     rc = xenbus_wait_backend_state(dev, XenbusStateConnected, deadline_ns, &backend);
     if (rc)
         goto fail;
-    return xenbus_switch_state(dev, XS_NO_TRANSACTION, XenbusStateConnected);
+    rc = xenbus_switch_state(dev, XS_NO_TRANSACTION, XenbusStateConnected);
+    xenstore_deadline_end(&scope);
+    return rc;
 fail:
+    xenstore_deadline_end(&scope);
     printk("xenbus: %s: connecting failed with the backend in %s: %s\n", dev->nodename,
            xenbus_state_name(backend), errno_name(rc));
     return rc;
@@ -181,11 +200,15 @@ fail:
 
 int xenbus_disconnect(struct xenbus_device *dev, uint64_t deadline_ns)
 {
-    int rc = xenbus_switch_state(dev, XS_NO_TRANSACTION, XenbusStateClosing);
+    struct xenstore_deadline scope;
+    int rc;
 
+    xenstore_deadline_begin(&scope, deadline_ns);
+    rc = xenbus_switch_state(dev, XS_NO_TRANSACTION, XenbusStateClosing);
     if (rc == 0)
         rc = xenbus_wait_backend_state(dev, XenbusStateClosing, deadline_ns, NULL);
     if (rc == 0)
         rc = xenbus_switch_state(dev, XS_NO_TRANSACTION, XenbusStateClosed);
+    xenstore_deadline_end(&scope);
     return rc;
 }

@@ -40,7 +40,7 @@ bool xenbus_frontend_may_switch(enum xenbus_state from, enum xenbus_state to);
  * watching the backend's state. Our own state is taken as Initialising.
  */
 int xenbus_device_init(struct xenbus_device *dev, const char *type, unsigned int index);
-/* Stop watching; the device's nodes stay as they are. */
+/* Stop watching; the device's nodes stay as they are. Safe after a failed init too. */
 void xenbus_device_release(struct xenbus_device *dev);
 
 /* Publish our state (within transaction t, or not); -EINVAL for a move not allowed. */

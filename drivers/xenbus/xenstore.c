@@ -1,17 +1,17 @@
 /*
- * The xenstore client over the shared ring page (xen/io/xs_wire.h: struct
- * xenstore_domain_interface; Xen's docs/misc/xenstore-ring.txt).
+ * The xenstore operations (drivers/xenbus/xenstore.h) over the transport of
+ * drivers/xenbus/xs_comms.c, and the kernel side of that transport: the ring page and
+ * event channel from start_info, one wait queue, and the reader thread.
  *
- * Requests: a thread lays its request out and copies it onto the request ring
- * whole, under write_lock so that two requests never interleave, then sleeps until
- * its reply arrives. Replies: one thread, "xenstore", drains the response ring
- * through an xs_reader (drivers/xenbus/xs_wire.h), hands each reply to the request with the same
- * id and each watch event to the watch with the same token. The event handler only
- * wakes threads: requests waiting for room, and the reader waiting for bytes.
+ * Every request waits for its reply until a deadline: XENSTORE_TIMEOUT_MS from when it
+ * starts, or the deadline of the innermost xenstore_deadline scope the calling thread
+ * is in, which is how xenbus_connect's deadline reaches the reads it makes.
  *
- * The indices are free-running 32-bit counters (they need not start at 0); slots are
- * index mod XENSTORE_RING_SIZE. Whoever produces writes the bytes, then a barrier,
- * then the index; whoever consumes reads the index, then a barrier, then the bytes.
+ * One wait queue serves every waiter of the transport (the write lock, room on the
+ * request ring, replies, the reader): xenstore traffic is light and the threads
+ * waiting on it few, so waking them all on each change costs little and keeps the
+ * seam to the transport small. The event handler only wakes that queue; watches have
+ * their own queues.
  */
 #include <stdarg.h>
 #include <xen/xen.h>
@@ -21,45 +21,25 @@
 #include "lib/printf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "arch/x86/cpu.h"
 #include "arch/x86/page.h"
 #include "arch/x86/setup.h"
 #include "mm/heap.h"
 #include "xen/events.h"
+#include "xen/time.h"
 #include "kernel/initcall.h"
-#include "kernel/mutex.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
 #include "drivers/xenbus/xenstore.h"
-#include "drivers/xenbus/xs_wire.h"
+#include "drivers/xenbus/xs_comms.h"
 
-/* A request between being sent and being answered; lives on its sender's stack. */
-struct xs_request {
-    struct list_node link; /* in pending_requests */
-    uint32_t req_id;
-    enum xsd_sockmsg_type type;
-    bool done;
-    int status;  /* 0, or what the caller gets */
-    char *reply; /* the payload and a NUL, from xmalloc */
-    uint32_t len;
-    struct wait_queue wq;
-};
-
-static struct xenstore_domain_interface *ring;
 static evtchn_port_t ring_port;
 static bool connected;
-/* Set when the daemon broke the protocol: nothing more is sent or read. */
-static bool broken;
-
-static struct wait_queue ring_wq = WAIT_QUEUE_INIT(ring_wq);
-static struct mutex write_lock;
-static uint32_t next_req_id = 1;
-static char request_buf[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
-static struct list_node pending_requests = LIST_HEAD_INIT(pending_requests);
+static struct xs_comms comms;
+static struct wait_queue comms_wq = WAIT_QUEUE_INIT(comms_wq);
 static struct list_node watches = LIST_HEAD_INIT(watches);
 static unsigned int watch_seq;
-static struct xs_reader reader;
-static struct xenstore_stats stats;
+/* struct xenstore_deadline scopes of every thread, innermost last. */
+static struct list_node deadlines = LIST_HEAD_INIT(deadlines);
 
 static domid_t self_domid;
 static char home_path[32];
@@ -68,72 +48,31 @@ static void ring_event(evtchn_port_t port, void *arg)
 {
     (void)port;
     (void)arg;
-    wait_queue_wake_all(&ring_wq);
+    wait_queue_wake_all(&comms_wq);
 }
 
-static void ring_notify(void)
+static void comms_notify(void *ctx)
 {
+    (void)ctx;
     evtchn_send(ring_port);
 }
 
-/* Fail every request in flight and every watch waiter: the stream cannot be trusted. */
-static void connection_broken(const char *why)
+static bool comms_wait(void *ctx, bool (*ready)(void *arg), void *arg, uint64_t deadline_ns)
 {
-    struct list_node *pos, *tmp;
-
-    printk("xenstore: %s; the connection is closed\n", why);
-    broken = true;
-    list_for_each_safe(pos, tmp, &pending_requests)
-    {
-        struct xs_request *req = list_entry(pos, struct xs_request, link);
-
-        list_del(&req->link);
-        req->status = -ENOTCONN;
-        req->done = true;
-        wait_queue_wake_all(&req->wq);
-    }
-    list_for_each(pos, &watches) wait_queue_wake_all(&list_entry(pos, struct xs_watch, link)->wq);
-    wait_queue_wake_all(&ring_wq);
+    (void)ctx;
+    return wait_event_deadline(&comms_wq, ready(arg), deadline_ns);
 }
 
-/* Room on the request ring; a full ring's worth when the indices are nonsense, so
- * that the writer goes on to find out. */
-static bool request_ring_has_room(void)
+static void comms_wake(void *ctx)
 {
-    return READ_ONCE(ring->req_prod) - READ_ONCE(ring->req_cons) != XENSTORE_RING_SIZE;
-}
+    struct list_node *pos;
 
-/* Copy a whole message onto the request ring, waiting for room as needed. */
-static int ring_write(const char *data, size_t len)
-{
-    while (len > 0) {
-        XENSTORE_RING_IDX cons, prod;
-        size_t off, chunk;
-
-        wait_event(&ring_wq, broken || request_ring_has_room());
-        if (broken)
-            return -ENOTCONN;
-        cons = READ_ONCE(ring->req_cons);
-        prod = ring->req_prod;
-        mb(); /* read req_cons before overwriting the slots it frees */
-        if (prod - cons > XENSTORE_RING_SIZE) {
-            connection_broken("the request ring's indices are impossible");
-            return -ENOTCONN;
-        }
-        off = MASK_XENSTORE_IDX(prod);
-        chunk = XENSTORE_RING_SIZE - (prod - cons);
-        if (chunk > XENSTORE_RING_SIZE - off)
-            chunk = XENSTORE_RING_SIZE - off;
-        if (chunk > len)
-            chunk = len;
-        memcpy(ring->req + off, data, chunk);
-        wmb(); /* the bytes before the index that publishes them */
-        ring->req_prod = prod + chunk;
-        ring_notify();
-        data += chunk;
-        len -= chunk;
-    }
-    return 0;
+    (void)ctx;
+    wait_queue_wake_all(&comms_wq);
+    /* Watch waiters learn of a break here; their events come through comms_watch_event. */
+    if (xs_comms_broken(&comms))
+        list_for_each(pos, &watches)
+            wait_queue_wake_all(&list_entry(pos, struct xs_watch, link)->wq);
 }
 
 static struct xs_watch *watch_by_token(const char *token)
@@ -150,171 +89,68 @@ static struct xs_watch *watch_by_token(const char *token)
     return NULL;
 }
 
-static void deliver_watch_event(void)
+static bool comms_watch_event(void *ctx, const char *path, const char *token)
 {
-    const char *path, *token;
-    struct xs_watch *w;
+    struct xs_watch *w = watch_by_token(token);
 
-    if (xs_wire_watch_event(reader.body, reader.hdr.len, &path, &token) != 0) {
-        printk("xenstore: malformed watch event dropped\n");
-        stats.stray++;
-        return;
-    }
-    w = watch_by_token(token);
-    if (!w) {
-        /* Normal just after an unwatch: events already on their way still arrive. */
-        stats.stray++;
-        return;
-    }
+    (void)ctx;
+    (void)path;
+    if (!w)
+        return false;
     w->events++;
-    stats.watch_events++;
     wait_queue_wake_all(&w->wq);
+    return true;
 }
 
-static struct xs_request *pending_by_id(uint32_t req_id)
-{
-    struct list_node *pos;
-
-    list_for_each(pos, &pending_requests)
-    {
-        struct xs_request *req = list_entry(pos, struct xs_request, link);
-
-        if (req->req_id == req_id)
-            return req;
-    }
-    return NULL;
-}
-
-/* The reader holds a complete message: give it to whoever waits for it. */
-static void dispatch(void)
-{
-    const struct xsd_sockmsg *hdr = &reader.hdr;
-    struct xs_request *req;
-
-    if (hdr->type == XS_WATCH_EVENT) {
-        deliver_watch_event();
-        return;
-    }
-    req = pending_by_id(hdr->req_id);
-    if (!req) {
-        printk("xenstore: reply %u (type %u) to no request dropped\n", hdr->req_id, hdr->type);
-        stats.stray++;
-        return;
-    }
-    list_del(&req->link);
-    req->status = xs_wire_reply_status(hdr, reader.body, req->type);
-    if (req->status == -EBADMSG)
-        printk("xenstore: reply of type %u to a request of type %u\n", hdr->type, req->type);
-    if (req->status == 0) {
-        req->reply = xmalloc(hdr->len + 1, 1);
-        if (req->reply) {
-            memcpy(req->reply, reader.body, hdr->len + 1);
-            req->len = hdr->len;
-        } else {
-            req->status = -ENOMEM;
-        }
-    }
-    req->done = true;
-    stats.replies++;
-    wait_queue_wake_all(&req->wq);
-}
-
-/* Take everything the response ring holds, dispatching each message as it completes. */
-static void drain_responses(void)
-{
-    bool consumed = false;
-
-    while (!broken) {
-        XENSTORE_RING_IDX cons = ring->rsp_cons, prod = READ_ONCE(ring->rsp_prod);
-        size_t off, avail, used;
-        int status;
-
-        if (cons == prod)
-            break;
-        rmb(); /* the index before the bytes it publishes */
-        if (prod - cons > XENSTORE_RING_SIZE) {
-            connection_broken("the response ring's indices are impossible");
-            break;
-        }
-        off = MASK_XENSTORE_IDX(cons);
-        avail = prod - cons;
-        if (avail > XENSTORE_RING_SIZE - off)
-            avail = XENSTORE_RING_SIZE - off;
-        used = xs_reader_feed(&reader, ring->rsp + off, avail, &status);
-        mb(); /* finish reading the slots before handing them back */
-        ring->rsp_cons = cons + used;
-        consumed = true;
-        if (status == 1)
-            dispatch();
-        else if (status < 0)
-            connection_broken("a reply's header is malformed");
-    }
-    if (consumed)
-        ring_notify();
-}
-
-static bool responses_waiting(void)
-{
-    return READ_ONCE(ring->rsp_prod) != READ_ONCE(ring->rsp_cons);
-}
+static const struct xs_comms_ops comms_ops = {
+    .notify = comms_notify,
+    .wait = comms_wait,
+    .wake = comms_wake,
+    .watch_event = comms_watch_event,
+};
 
 static void reader_thread(void *arg)
 {
     (void)arg;
-    while (!broken) {
-        wait_event(&ring_wq, broken || responses_waiting());
-        drain_responses();
-    }
+    xs_comms_run_reader(&comms);
 }
 
-/*
- * Send one request and wait for its reply. On success *reply (if asked for) is the
- * payload with a NUL after it, from xmalloc, and *reply_len its length.
- */
+void xenstore_deadline_begin(struct xenstore_deadline *d, uint64_t deadline_ns)
+{
+    d->thread = thread_current();
+    d->deadline_ns = deadline_ns;
+    list_add_tail(&deadlines, &d->link);
+}
+
+void xenstore_deadline_end(struct xenstore_deadline *d)
+{
+    list_del(&d->link);
+}
+
+/* The calling thread's innermost scope's deadline, or XENSTORE_TIMEOUT_MS from now. */
+static uint64_t request_deadline(void)
+{
+    const struct thread *self = thread_current();
+    struct list_node *pos;
+
+    for (pos = deadlines.prev; pos != &deadlines; pos = pos->prev) {
+        const struct xenstore_deadline *d = list_entry(pos, struct xenstore_deadline, link);
+
+        if (d->thread == self && d->deadline_ns != 0)
+            return d->deadline_ns;
+    }
+    return xen_system_time_ns() + (uint64_t)XENSTORE_TIMEOUT_MS * NSEC_PER_MSEC;
+}
+
+/* Send one request and wait for its reply (drivers/xenbus/xs_comms.h:xs_comms_request). */
 static int request(enum xsd_sockmsg_type type, xs_transaction_t t, const char *const *strings,
                    size_t n_strings, const void *data, size_t data_len, char **reply,
                    uint32_t *reply_len)
 {
-    struct xs_request req = {.type = type};
-    int len, rc;
-
     if (!connected)
         return -ENOTCONN;
-    wait_queue_init(&req.wq);
-    mutex_lock(&write_lock);
-    if (broken) {
-        mutex_unlock(&write_lock);
-        return -ENOTCONN;
-    }
-    req.req_id = next_req_id++;
-    if (next_req_id == 0) /* 0 is what watch events carry */
-        next_req_id = 1;
-    len = xs_wire_build(request_buf, sizeof(request_buf), type, req.req_id, t, strings, n_strings,
-                        data, data_len);
-    if (len < 0) {
-        mutex_unlock(&write_lock);
-        return len;
-    }
-    /* Listed before the request goes out, so that its reply always finds it. */
-    list_add_tail(&pending_requests, &req.link);
-    stats.requests++;
-    rc = ring_write(request_buf, (size_t)len);
-    mutex_unlock(&write_lock);
-    if (rc) {
-        list_del(&req.link); /* the connection broke (and may have unlisted it already) */
-        return rc;
-    }
-    wait_event(&req.wq, req.done);
-    if (req.status)
-        return req.status;
-    if (reply) {
-        *reply = req.reply;
-        if (reply_len)
-            *reply_len = req.len;
-    } else {
-        xfree(req.reply);
-    }
-    return 0;
+    return xs_comms_request(&comms, type, t, strings, n_strings, data, data_len, request_deadline(),
+                            reply, reply_len);
 }
 
 /* A request with one path argument; -EINVAL for a path xenstored would refuse. */
@@ -463,7 +299,7 @@ int xenstore_get_perms(xs_transaction_t t, const char *path, struct xs_permissio
     uint32_t len;
     size_t n;
     int rc = path_request(XS_GET_PERMS, t, path, NULL, 0, &body, &len);
-    int i;
+    unsigned int i;
 
     if (rc)
         return rc;
@@ -474,7 +310,7 @@ int xenstore_get_perms(xs_transaction_t t, const char *path, struct xs_permissio
         rc = -EBADMSG; /* a node always has an owner */
     if (rc > 0) {
         *count = (unsigned int)rc;
-        for (i = 0; i < rc && i < (int)max; i++) {
+        for (i = 0; i < (unsigned int)rc && i < max; i++) {
             if (parse_permission(entries[i], &perms[i]) != 0) {
                 rc = -EBADMSG;
                 break;
@@ -566,11 +402,27 @@ int xenstore_transact(int (*fn)(xs_transaction_t t, void *arg), void *arg)
     return rc;
 }
 
+/* Whether w is on the watch list; found by address, so w's own fields may hold anything. */
+static bool watch_listed(const struct xs_watch *w)
+{
+    struct list_node *pos;
+
+    list_for_each(pos, &watches)
+    {
+        if (pos == &w->link)
+            return true;
+    }
+    return false;
+}
+
 int xenstore_watch(struct xs_watch *w, const char *path)
 {
     const char *strings[2];
     int rc;
 
+    /* Listing it twice would tie the list in a knot. */
+    if (watch_listed(w))
+        return -EEXIST;
     if (!xs_wire_path_ok(path, true))
         return -EINVAL;
     if (strlen(path) >= sizeof(w->path))
@@ -592,7 +444,12 @@ int xenstore_watch(struct xs_watch *w, const char *path)
 int xenstore_unwatch(struct xs_watch *w)
 {
     const char *strings[2] = {w->path, w->token};
-    int rc = request(XS_UNWATCH, XS_NO_TRANSACTION, strings, 2, NULL, 0, NULL, NULL);
+    int rc;
+
+    /* Never set, unwatched already, or left behind by a failed xenbus_device_init. */
+    if (!watch_listed(w))
+        return -ENOENT;
+    rc = request(XS_UNWATCH, XS_NO_TRANSACTION, strings, 2, NULL, 0, NULL, NULL);
 
     /* Gone from our side whatever xenstored says: no event can reach w any more. */
     list_del(&w->link);
@@ -601,7 +458,7 @@ int xenstore_unwatch(struct xs_watch *w)
 
 int xenstore_watch_wait(struct xs_watch *w, uint64_t deadline_ns)
 {
-    bool fired = wait_event_deadline(&w->wq, w->events > 0 || broken, deadline_ns);
+    bool fired = wait_event_deadline(&w->wq, w->events > 0 || xs_comms_broken(&comms), deadline_ns);
 
     if (w->events > 0) {
         w->events = 0;
@@ -612,10 +469,15 @@ int xenstore_watch_wait(struct xs_watch *w, uint64_t deadline_ns)
 
 int xenstore_wait_for_value(const char *path, const char *want, uint64_t deadline_ns)
 {
+    struct xenstore_deadline scope;
     struct xs_watch w;
     char *value;
-    int rc = xenstore_watch(&w, path);
-    bool watching = rc == 0;
+    bool watching;
+    int rc;
+
+    xenstore_deadline_begin(&scope, deadline_ns);
+    rc = xenstore_watch(&w, path);
+    watching = rc == 0;
 
     while (rc == 0) {
         /* Read after each event, the first of which comes when the watch is set. */
@@ -636,12 +498,13 @@ int xenstore_wait_for_value(const char *path, const char *want, uint64_t deadlin
     }
     if (watching)
         xenstore_unwatch(&w);
+    xenstore_deadline_end(&scope);
     return rc;
 }
 
 bool xenstore_connected(void)
 {
-    return connected && !broken;
+    return connected && !xs_comms_broken(&comms);
 }
 
 domid_t xenstore_domid(void)
@@ -654,9 +517,9 @@ const char *xenstore_home(void)
     return home_path;
 }
 
-void xenstore_get_stats(struct xenstore_stats *s)
+void xenstore_get_stats(struct xs_comms_stats *s)
 {
-    *s = stats;
+    *s = comms.stats;
 }
 
 /* Who we are: our domid (which the toolstack writes in our home), then our home. */
@@ -689,20 +552,22 @@ static int learn_identity(void)
 
 int xenstore_init(void)
 {
+    struct thread *reader;
     int rc;
 
     /* The initial domain starts before any xenstored exists: it has no ring. */
     if ((start_info->flags & SIF_INITDOMAIN) || start_info->store_mfn == 0)
         return -ENODEV;
-    ring = mfn_to_virt(start_info->store_mfn);
+    xs_comms_init(&comms, mfn_to_virt(start_info->store_mfn), &comms_ops, NULL);
     ring_port = start_info->store_evtchn;
-    mutex_init(&write_lock);
-    xs_reader_init(&reader);
     rc = evtchn_attach(ring_port, ring_event, NULL);
     if (rc)
         return rc;
-    if (!thread_create("xenstore", reader_thread, NULL))
+    reader = thread_create("xenstore", reader_thread, NULL);
+    if (!reader)
         return -ENOMEM;
+    /* It ends when the connection breaks, and nobody waits for that: free it then. */
+    thread_detach(reader);
     connected = true;
     rc = learn_identity();
     if (rc)

@@ -7,8 +7,10 @@
  * Any number of threads may have a request outstanding; each reply is matched to its
  * request by id. A watch belongs to the thread that waits on it. Every call returns 0
  * or a negative errno: xenstored's own errors (ENOENT, EACCES, EAGAIN, ...) come back
- * as the same names, a malformed reply as -EBADMSG, and -ENOTCONN once the
- * connection is unusable (there is none, or the daemon broke the protocol).
+ * as the same names, a malformed reply as -EBADMSG, -ENOTCONN once the connection is
+ * unusable (there is none, or the daemon broke the protocol), and -ETIMEDOUT when no
+ * reply came by the request's deadline (see struct xenstore_deadline); the request may
+ * then have been carried out or not.
  *
  * Paths are absolute ("/local/domain/0/name") or relative to the domain's home
  * ("device/vif/0"), as xenstored resolves them. Values are bytes; the ones returned
@@ -24,10 +26,36 @@
 
 #include "lib/list.h"
 #include "kernel/wait.h"
+#include "drivers/xenbus/xs_comms.h"
 
 /* A transaction id; XS_NO_TRANSACTION outside of one. */
 typedef uint32_t xs_transaction_t;
 #define XS_NO_TRANSACTION 0
+
+/*
+ * How long a request waits for its reply, from when it starts, when the calling thread
+ * is in no xenstore_deadline scope. A reply takes milliseconds even on a slow,
+ * loaded host; this is for a daemon that stopped.
+ */
+#define XENSTORE_TIMEOUT_MS 10000
+
+/*
+ * A deadline for every request the calling thread makes between begin and end, in
+ * place of XENSTORE_TIMEOUT_MS (the innermost scope counts; deadline_ns 0 leaves the
+ * default). Lives on the caller's stack; scopes end in the reverse order.
+ *
+ *   struct xenstore_deadline scope;
+ *   xenstore_deadline_begin(&scope, deadline_ns);
+ *   ... reads and writes ...
+ *   xenstore_deadline_end(&scope);
+ */
+struct xenstore_deadline {
+    struct list_node link;
+    const struct thread *thread;
+    uint64_t deadline_ns;
+};
+void xenstore_deadline_begin(struct xenstore_deadline *d, uint64_t deadline_ns);
+void xenstore_deadline_end(struct xenstore_deadline *d);
 
 /* Connect to xenstored through the ring that start_info names. */
 int xenstore_init(void);
@@ -93,8 +121,12 @@ struct xs_watch {
     struct wait_queue wq;
 };
 
-/* -E2BIG for a path longer than the watch can hold. */
+/*
+ * -E2BIG for a path longer than the watch can hold, -EEXIST when w is set already
+ * (unwatch it first).
+ */
 int xenstore_watch(struct xs_watch *w, const char *path);
+/* -ENOENT, with nothing sent, when w is not set (never set, or unwatched already). */
 int xenstore_unwatch(struct xs_watch *w);
 /*
  * Wait until the watch has fired (or system time reaches deadline_ns, if not 0:
@@ -104,17 +136,11 @@ int xenstore_watch_wait(struct xs_watch *w, uint64_t deadline_ns);
 
 /*
  * Wait until the node at path holds want (sets a watch for the time being);
- * -ETIMEDOUT at deadline_ns.
+ * -ETIMEDOUT at deadline_ns, which the reads on the way honour too.
  */
 int xenstore_wait_for_value(const char *path, const char *want, uint64_t deadline_ns);
 
-/* Counters for tests and benchmarks. */
-struct xenstore_stats {
-    unsigned long requests;     /* requests sent */
-    unsigned long replies;      /* replies matched to a request */
-    unsigned long watch_events; /* watch events delivered to a watch */
-    unsigned long stray;        /* replies or events nobody was waiting for, dropped */
-};
-void xenstore_get_stats(struct xenstore_stats *stats);
+/* Counters for tests and benchmarks (drivers/xenbus/xs_comms.h). */
+void xenstore_get_stats(struct xs_comms_stats *stats);
 
 #endif

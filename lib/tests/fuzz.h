@@ -1,6 +1,7 @@
 /*
- * For fuzz targets: REQUIRE states a promise of the code under test; a broken one
- * aborts, which libFuzzer reports as a crash and keeps the input that did it.
+ * For libFuzzer targets (tests/fuzz.mk): REQUIRE states a promise the code under test
+ * makes; a broken one aborts, which libFuzzer reports as a crash and keeps the input.
+ * Include after the standard headers.
  */
 #ifndef LIB_TESTS_FUZZ_H
 #define LIB_TESTS_FUZZ_H

@@ -30,6 +30,20 @@ KERNEL_TEST(xenbus_frontend_moves_follow_the_handshake)
     TEST_ASSERT(strcmp(xenbus_state_name((enum xenbus_state)42), "(invalid)") == 0);
 }
 
+/*
+ * A device whose init failed is released like any other. Runs anywhere: as dom0 the
+ * init fails for want of xenstore, as a domU for want of the device.
+ */
+KERNEL_TEST(xenbus_release_after_failed_init)
+{
+    struct xenbus_device dev;
+    int rc = xenbus_device_init(&dev, "no-such-device", 0);
+
+    TEST_ASSERT(rc == -ENOENT || rc == -ENOTCONN);
+    xenbus_device_release(&dev);
+    xenbus_device_release(&dev);
+}
+
 static int write_test_keys(struct xenbus_device *dev, xs_transaction_t t, void *arg)
 {
     char path[80];

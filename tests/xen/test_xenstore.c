@@ -10,8 +10,11 @@
 #include "lib/printf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "arch/x86/page.h"
+#include "arch/x86/setup.h"
 #include "mm/heap.h"
 #include "xen/time.h"
+#include "kernel/sched.h"
 #include "kernel/test.h"
 #include "kernel/thread.h"
 #include "drivers/xenbus/xenstore.h"
@@ -162,7 +165,7 @@ KERNEL_TEST_FLAGS(xenstore_transactions_commit_and_abort, TEST_DOMU_ONLY)
 
 KERNEL_TEST_FLAGS(xenstore_watch_fires_on_change, TEST_DOMU_ONLY)
 {
-    struct xenstore_stats before, after;
+    struct xs_comms_stats before, after;
     struct xs_watch w;
 
     TEST_ASSERT_EQ(xenstore_watch(&w, "data/watched"), 0);
@@ -181,6 +184,47 @@ KERNEL_TEST_FLAGS(xenstore_watch_fires_on_change, TEST_DOMU_ONLY)
     xenstore_get_stats(&after);
     TEST_ASSERT_EQ(after.watch_events, before.watch_events);
     TEST_ASSERT_EQ(xenstore_watch(&w, "data/a//b"), -EINVAL);
+}
+
+/* A max of 2^31 or more is "no limit", not a negative count. */
+KERNEL_TEST_FLAGS(xenstore_get_perms_with_a_huge_max, TEST_DOMU_ONLY)
+{
+    struct xs_permission perms[4];
+    unsigned int count = 0;
+
+    memset(perms, 0xff, sizeof(perms));
+    TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/perms-max", "x"), 0);
+    TEST_ASSERT_EQ(
+        xenstore_get_perms(XS_NO_TRANSACTION, "data/perms-max", perms, 0x80000000u, &count), 0);
+    TEST_ASSERT(count >= 1 && count <= 4);
+    TEST_ASSERT_EQ(perms[0].domid, xenstore_domid());
+    TEST_ASSERT_EQ(
+        xenstore_get_perms(XS_NO_TRANSACTION, "data/perms-max", perms, UINT32_MAX, &count), 0);
+    TEST_ASSERT_EQ(perms[0].domid, xenstore_domid());
+    TEST_ASSERT_EQ(xenstore_rm(XS_NO_TRANSACTION, "data/perms-max"), 0);
+}
+
+/* Setting a watch that is set already is refused; the watch list stays whole. */
+KERNEL_TEST_FLAGS(xenstore_watch_twice_is_refused, TEST_DOMU_ONLY)
+{
+    struct xs_watch w, other;
+
+    TEST_ASSERT_EQ(xenstore_watch(&w, "data/twice"), 0);
+    TEST_ASSERT_EQ(xenstore_watch(&w, "data/twice"), -EEXIST);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&w, TEST_DEADLINE_MS(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_unwatch(&w), 0);
+    TEST_ASSERT_EQ(xenstore_unwatch(&w), -ENOENT);
+    /* Set again after the unwatch, and another beside it: both fire. */
+    TEST_ASSERT_EQ(xenstore_watch(&w, "data/twice"), 0);
+    TEST_ASSERT_EQ(xenstore_watch(&other, "data/twice"), 0);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&w, TEST_DEADLINE_MS(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&other, TEST_DEADLINE_MS(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/twice", "x"), 0);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&w, TEST_DEADLINE_MS(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_watch_wait(&other, TEST_DEADLINE_MS(5000)), 0);
+    TEST_ASSERT_EQ(xenstore_unwatch(&other), 0);
+    TEST_ASSERT_EQ(xenstore_unwatch(&w), 0);
+    TEST_ASSERT_EQ(xenstore_rm(XS_NO_TRANSACTION, "data/twice"), 0);
 }
 
 /* Ten threads, each writing and reading back its own node a hundred times. */
@@ -212,7 +256,7 @@ KERNEL_TEST_FLAGS(xenstore_ten_threads_share_the_connection, TEST_DOMU_ONLY)
 {
     struct hammer hammers[HAMMER_THREADS];
     struct thread *threads[HAMMER_THREADS];
-    struct xenstore_stats before, after;
+    struct xs_comms_stats before, after;
     unsigned int i, failures = 0;
 
     xenstore_get_stats(&before);
@@ -294,4 +338,78 @@ KERNEL_TEST_FLAGS(xenstore_transaction_retried_after_dom0_write, TEST_ON_REQUEST
     TEST_ASSERT_EQ(xenstore_read_uint(XS_NO_TRANSACTION, "data/counter", UINT32_MAX, &n), 0);
     TEST_ASSERT_EQ(n, 101); /* dom0 wrote 100 */
     printk("xenstore: committed counter %u after %u attempts\n", n, b.attempts);
+}
+
+/*
+ * xenstored stops (the rig sends it SIGSTOP) while we make requests: one ends with
+ * -ETIMEDOUT after XENSTORE_TIMEOUT_MS, the connection stays up, a wait with a
+ * deadline of its own ends then too, and once xenstored goes on (SIGCONT) requests
+ * work again and the late replies are dropped.
+ */
+static int read_stop_node(char *value, size_t size)
+{
+    return xenstore_read_buf(XS_NO_TRANSACTION, "data/stop", value, size);
+}
+
+KERNEL_TEST_FLAGS(xenstore_survives_a_stopped_daemon, TEST_ON_REQUEST | TEST_DOMU_ONLY)
+{
+    uint64_t deadline = TEST_DEADLINE_MS(300000), start, waited_ms;
+    struct xs_comms_stats before, after;
+    char value[32];
+    int rc;
+
+    TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/stop", "before"), 0);
+    xenstore_get_stats(&before);
+    printk("xenstore: waiting for xenstored to stop\n");
+    while ((rc = read_stop_node(value, sizeof(value))) == 0 && xen_system_time_ns() < deadline)
+        thread_sleep_ns(100 * NSEC_PER_MSEC);
+    TEST_ASSERT_EQ(rc, -ETIMEDOUT);
+    printk("xenstore: a read ended with %s while xenstored was stopped\n", errno_name(rc));
+    TEST_ASSERT(xenstore_connected());
+    /* A caller's deadline holds for the requests made on its way, shorter than the default. */
+    start = xen_system_time_ns();
+    TEST_ASSERT_EQ(xenstore_wait_for_value("data/stop", "never", TEST_DEADLINE_MS(1000)),
+                   -ETIMEDOUT);
+    waited_ms = (xen_system_time_ns() - start) / NSEC_PER_MSEC;
+    printk("xenstore: wait_for_value gave up after %lu ms of its 1000\n", (unsigned long)waited_ms);
+    TEST_ASSERT(waited_ms < XENSTORE_TIMEOUT_MS);
+    printk("xenstore: waiting for xenstored to continue\n");
+    while ((rc = read_stop_node(value, sizeof(value))) == -ETIMEDOUT &&
+           xen_system_time_ns() < deadline)
+        ;
+    TEST_ASSERT_EQ(rc, 0);
+    TEST_ASSERT(strcmp(value, "before") == 0);
+    TEST_ASSERT_EQ(xenstore_write(XS_NO_TRANSACTION, "data/stop", "after"), 0);
+    TEST_ASSERT_EQ(read_stop_node(value, sizeof(value)), 0);
+    TEST_ASSERT(strcmp(value, "after") == 0);
+    xenstore_get_stats(&after);
+    TEST_ASSERT(after.timeouts > before.timeouts);
+    /* Each timed-out request's reply came late, before the reply of the read that worked
+     * (and the watch that timed out fired once for nobody). */
+    TEST_ASSERT(after.stray - before.stray >= after.timeouts - before.timeouts);
+    TEST_ASSERT_EQ(xenstore_rm(XS_NO_TRANSACTION, "data/stop"), 0);
+    printk("xenstore: working again after %lu timeouts\n", after.timeouts - before.timeouts);
+}
+
+/*
+ * The threads that live as long as the connection (the reader and the control
+ * watcher) end when it breaks, and give their stacks back. The test breaks it as a
+ * broken daemon would: req_cons, which only xenstored writes, ahead of req_prod.
+ * Nothing works over xenstore afterwards.
+ */
+KERNEL_TEST_FLAGS(xenstore_broken_connection_frees_its_threads, TEST_ON_REQUEST | TEST_DOMU_ONLY)
+{
+    struct xenstore_domain_interface *ring = mfn_to_virt(start_info->store_mfn);
+    uint64_t deadline = TEST_DEADLINE_MS(30000);
+    unsigned int before = thread_count();
+    char *value;
+
+    TEST_ASSERT(xenstore_connected());
+    ring->req_cons = ring->req_prod + 2 * XENSTORE_RING_SIZE;
+    TEST_ASSERT_EQ(xenstore_read(XS_NO_TRANSACTION, "name", &value, NULL), -ENOTCONN);
+    TEST_ASSERT(!xenstore_connected());
+    while (thread_count() > before - 2 && xen_system_time_ns() < deadline)
+        thread_sleep_ns(10 * NSEC_PER_MSEC);
+    TEST_ASSERT_EQ(thread_count(), before - 2);
+    printk("xenstore: the reader and control threads ended and were freed\n");
 }
