@@ -34,7 +34,7 @@ DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
     llc stp bridge xen-netback loop xen-blkback)
 # The rig files that go into the image; a change to any of them makes a new image.
 DOM0_RIG_FILES=(init scenario-lib.sh dom0-cache.sh)
-DOM0_HELPERS=(grant-read)
+DOM0_HELPERS=(grant-read sigmask)
 DOM0_LIBDIR=usr/lib/x86_64-linux-gnu
 
 dom0_cache__say() {
