@@ -34,7 +34,7 @@ DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
     llc stp bridge xen-netback loop xen-blkback)
 # The rig files that go into the image; a change to any of them makes a new image.
 DOM0_RIG_FILES=(init scenario-lib.sh dom0-cache.sh)
-DOM0_HELPERS=(grant-read)
+DOM0_HELPERS=(grant-read sigmask)
 DOM0_LIBDIR=usr/lib/x86_64-linux-gnu
 
 dom0_cache__say() {
@@ -277,6 +277,12 @@ dom0_cache__assemble() {
 
     install -m 755 "$DOM0_RIG_DIR/init" "$root/init" &&
         install -m 644 "$DOM0_RIG_DIR/scenario-lib.sh" "$root/rig/scenario-lib.sh" || return 1
+    # init runs under busybox sh, which lacks some of bash's syntax: a line it cannot
+    # parse would kill dom0's init, and with it Linux, at the first scenario.
+    if ! n=$("$root/bin/busybox" sh -n "$root/init" 2>&1); then
+        dom0_cache__say "tools/rig/init does not parse in busybox sh: ${n#"$root/init: "}"
+        return 1
+    fi
 
     (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
         gzip -6 >"$work/out/initrd.cpio.gz"

@@ -28,6 +28,14 @@
 # domain), RIG_MATCH (the console line rig_wait_console matched; BASH_REMATCH holds its
 # groups), RIG_NOW (set by rig_now). Commands a script leaves running in the
 # background are killed when it ends; domains it did not wait for are destroyed.
+#
+# The programs these functions start, and the ones a script runs with rig_run, run
+# with no signals blocked (the sigmask helper). bash 5.2's `read -t`, when its time
+# is up before it first reads (a loaded dom0 easily sleeps 20 ms), sets the shell's
+# signal mask from an uninitialized variable (builtins/read.def, prevset), and a
+# coprocess inherits that mask: the watch rig_wait_end starts then ignored the
+# SIGTERM that ends it, and the scenario hung in wait. Other programs get the same
+# treatment in case another path inherits it (libxl relies on SIGCHLD).
 
 # shellcheck disable=SC2034 # RIG_DOMID, RIG_MATCH: for the scenario scripts
 RIG_SCENARIOS=/scenarios
@@ -74,11 +82,26 @@ rig__dom() {
     return 1
 }
 
+# Runs a program, its signal mask cleared. Shell functions and builtins run as they
+# are.
+rig__exec() {
+    if [ "$(type -t "$1")" = file ]; then
+        sigmask "$@"
+    else
+        "$@"
+    fi
+}
+
+# The toolstack, run as rig__exec runs programs.
+rig__xl() {
+    sigmask xl "$@"
+}
+
 # Runs a dom0 command, its output into the log. Returns its status.
 rig_run() {
     local rc
     printf 'rig$ %s\n' "$*"
-    "$@" </dev/null
+    rig__exec "$@" </dev/null
     rc=$?
     [ $rc -eq 0 ] || rig_log "exit status $rc from $1"
     return $rc
@@ -113,7 +136,7 @@ rig_create() {
     rig_log "time create $RIG_NOW"
     set -- "$@" 'on_poweroff="preserve"' 'on_reboot="preserve"' 'on_crash="preserve"'
     printf 'rig$ xl create %s %s\n' "$cfg" "$*"
-    xl create "$cfg" "$@" </dev/null &
+    sigmask xl create "$cfg" "$@" </dev/null &
     RIG__XL[$name]=$!
     # Niced, so that the steps that follow get dom0's vCPU when they need it.
     renice -n 5 -p "${RIG__XL[$name]}" >/dev/null
@@ -257,7 +280,7 @@ rig_xenconsoled() {
 # that shut down, the reason code (xen/sched.h SHUTDOWN_*) after the UUID.
 rig__state() {
     local out state reason
-    out=$(xl list -v "$1" 2>/dev/null | awk 'NR == 2 { print $5, $8 }')
+    out=$(rig__xl list -v "$1" 2>/dev/null | awk 'NR == 2 { print $5, $8 }')
     if [ -z "$out" ]; then
         echo gone
         return
@@ -288,9 +311,7 @@ rig_wait_end() {
     name=$RIG__D
     rig__clock "$timeout"
     deadline=$RIG__US
-    # xenstored fires @releaseDomain when any domain shuts down or dies, and once
-    # when the watch is set: each event is a moment to ask xl.
-    coproc RIG__WATCH { exec xenstore-watch @releaseDomain 2>/dev/null; }
+    rig__watch_start
     while :; do
         state=$(rig__state "$name")
         [ "$state" = running ] || break
@@ -309,16 +330,29 @@ rig_wait_end() {
     done
     rig_now
     end=$RIG_NOW
-    kill "$RIG__WATCH_PID" 2>/dev/null
-    wait "$RIG__WATCH_PID" 2>/dev/null
+    rig__watch_stop
     rig__unfollow "$name"
     [ "$state" = gone ] && state=destroyed
-    [ "$state" = destroyed ] || xl destroy "$name" 2>/dev/null
+    [ "$state" = destroyed ] || rig__xl destroy "$name" 2>/dev/null
     rig__xl_done "$name"
     rig_log "time end $end"
     rig_log "domain ended: $state"
     RIG__ENDED[$name]=$state
     [ "$state" != timeout ]
+}
+
+# xenstored fires @releaseDomain when any domain shuts down or dies, and once when
+# the watch is set: each event is a moment to ask xl. The watch is a coprocess; its
+# output is read from ${RIG__WATCH[0]}.
+rig__watch_start() {
+    coproc RIG__WATCH { exec sigmask xenstore-watch @releaseDomain 2>/dev/null; }
+}
+
+# Ends the watch; its status (killed by SIGTERM) is no failure.
+rig__watch_stop() {
+    kill "$RIG__WATCH_PID" 2>/dev/null
+    wait "$RIG__WATCH_PID" 2>/dev/null
+    return 0
 }
 
 # Stops copying a domain's console, once the log has stopped growing (xenconsoled
@@ -423,7 +457,7 @@ rig__finish() {
         [ -n "${RIG__ENDED[$name]:-}" ] && continue
         if [ "$(rig__state "$name")" != gone ]; then
             rig_log "domain $name still there at the end of the scenario: destroying it"
-            xl destroy "$name" 2>/dev/null
+            rig__xl destroy "$name" 2>/dev/null
         fi
         rig__unfollow "$name"
     done
