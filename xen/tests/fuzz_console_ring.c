@@ -27,8 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct xencons_interface page;
 static struct console_ring ring;
-static const uint8_t *in_data;
-static size_t in_left;
+static struct fuzz_input in;
 /* The backend has only ever moved out_cons forward over what was published. */
 static bool honest;
 /* Output the backend took while honest, as one partial line at a time. */
@@ -39,23 +38,6 @@ static unsigned int next_message, nested_pending;
 static bool stopped;
 /* One more than the number of the last message the backend took whole. */
 static unsigned int seen_messages;
-
-static uint8_t next_byte(void)
-{
-    if (in_left == 0)
-        return 0;
-    in_left--;
-    return *in_data++;
-}
-
-static uint32_t next_u32(void)
-{
-    uint32_t v = 0;
-
-    for (int i = 0; i < 4; i++)
-        v = v << 8 | next_byte();
-    return v;
-}
 
 /* A whole line the guest may have written: a message "m<N> <fill>" or a drop note. */
 static void check_line(const char *s, size_t len)
@@ -98,7 +80,7 @@ static void take(uint32_t n)
 static void write_message(void)
 {
     char msg[1100];
-    size_t fill = next_byte() * 4u, n;
+    size_t fill = fuzz_u8(&in) * 4u, n;
 
     n = (size_t)snprintf(msg, sizeof(msg), "m%u ", next_message++);
     for (size_t i = 0; i < fill; i++)
@@ -141,11 +123,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char buf[64];
 
-    in_data = data;
-    in_left = size;
+    fuzz_input_init(&in, data, size);
     memset(&page, 0, sizeof(page));
-    page.out_cons = page.out_prod = next_u32();
-    page.in_cons = page.in_prod = next_u32();
+    page.out_cons = page.out_prod = fuzz_u32(&in);
+    page.in_cons = page.in_prod = fuzz_u32(&in);
     console_ring_init(&ring, &page, &ops);
     honest = true;
     stopped = false;
@@ -153,42 +134,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     next_message = 0;
     seen_messages = 0;
     nested_pending = 0;
-    while (in_left) {
+    while (fuzz_input_left(&in)) {
         XENCONS_RING_IDX prod_before = ring.out_prod;
-        uint8_t op = next_byte();
+        uint8_t op = fuzz_u8(&in);
 
         switch (op % 12) {
         case 0: /* out_cons anywhere */
-            page.out_cons = next_u32();
+            page.out_cons = fuzz_u32(&in);
             honest = false;
             break;
         case 1: /* out_cons forward over what was published */
-            take(next_byte() * 8u);
+            take(fuzz_u8(&in) * 8u);
             break;
         case 2: /* out_cons back or forward a little, past what was published */
-            page.out_cons += (int8_t)next_byte();
+            page.out_cons += (int8_t)fuzz_u8(&in);
             honest = false;
             break;
         case 3: { /* input: bytes into in[], then in_prod */
-            uint8_t n = next_byte();
+            uint8_t n = fuzz_u8(&in);
 
             for (uint8_t i = 0; i < n; i++)
-                page.in[MASK_XENCONS_IDX(page.in_prod + i, page.in)] = (char)next_byte();
+                page.in[MASK_XENCONS_IDX(page.in_prod + i, page.in)] = (char)fuzz_u8(&in);
             page.in_prod += n;
             break;
         }
         case 4: /* in_prod anywhere */
-            page.in_prod = next_u32();
+            page.in_prod = fuzz_u32(&in);
             break;
         case 5: /* the guest's own indices, which it must not trust */
-            page.in_cons = next_u32();
-            if (next_byte() & 1) {
-                page.out_prod = next_u32();
+            page.in_cons = fuzz_u32(&in);
+            if (fuzz_u8(&in) & 1) {
+                page.out_prod = fuzz_u32(&in);
                 honest = false;
             }
             break;
         case 6: {
-            size_t want = next_byte() % sizeof(buf);
+            size_t want = fuzz_u8(&in) % sizeof(buf);
             size_t got = console_ring_read(&ring, buf, want);
 
             REQUIRE(got <= want);
@@ -198,7 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             console_ring_push(&ring);
             break;
         case 8:
-            nested_pending = next_byte() % 3;
+            nested_pending = fuzz_u8(&in) % 3;
             write_message();
             nested_pending = 0;
             break;
@@ -206,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             stopped = !stopped;
             break;
         case 10: {
-            uint8_t n = next_byte() % 64;
+            uint8_t n = fuzz_u8(&in) % 64;
 
             while (n--)
                 write_message();

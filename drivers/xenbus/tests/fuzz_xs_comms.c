@@ -32,23 +32,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static struct xenstore_domain_interface *ring;
 static struct xs_comms comms;
-static const uint8_t *in;
-static size_t in_len, in_pos;
+static struct fuzz_input in;
 static uint64_t now_ns;
-
-static uint8_t take_u8(void)
-{
-    return in_pos < in_len ? in[in_pos++] : 0;
-}
-
-static uint32_t take_u32(void)
-{
-    uint32_t v = 0;
-
-    for (int i = 0; i < 4; i++)
-        v = v << 8 | take_u8();
-    return v;
-}
 
 /* Put n bytes onto the response ring at rsp_prod, as many as the input holds. */
 static void put_rsp_bytes(const void *bytes, size_t n)
@@ -62,7 +47,7 @@ static void put_rsp_bytes(const void *bytes, size_t n)
 static void reply_to_oldest(void)
 {
     struct xsd_sockmsg h = {0}, req = {0};
-    uint8_t type = take_u8(), len = take_u8();
+    uint8_t type = fuzz_u8(&in), len = fuzz_u8(&in);
     char payload[256];
 
     if (ring->req_prod - ring->req_cons >= HDR) {
@@ -73,10 +58,10 @@ static void reply_to_oldest(void)
             ring->req_cons += req.len;
     }
     h.type = type & 1 ? req.type : type % XS_TYPE_COUNT;
-    h.req_id = type & 2 ? req.req_id : take_u32();
+    h.req_id = type & 2 ? req.req_id : fuzz_u32(&in);
     h.len = len;
     for (size_t i = 0; i < len; i++)
-        payload[i] = (char)take_u8();
+        payload[i] = (char)fuzz_u8(&in);
     put_rsp_bytes(&h, HDR);
     put_rsp_bytes(payload, len);
 }
@@ -87,36 +72,36 @@ static bool daemon_move(void)
     uint8_t op, n;
     char bytes[256];
 
-    if (in_pos >= in_len)
+    if (!fuzz_input_left(&in))
         return false;
-    op = take_u8();
+    op = fuzz_u8(&in);
     switch (op % 8) {
     case 0: /* publish n bytes of whatever */
-        n = take_u8();
+        n = fuzz_u8(&in);
         for (size_t i = 0; i < n; i++)
-            bytes[i] = (char)take_u8();
+            bytes[i] = (char)fuzz_u8(&in);
         put_rsp_bytes(bytes, n);
         break;
     case 1: /* move rsp_prod anywhere, near or far, forward or back */
-        ring->rsp_prod = op & 8 ? ring->rsp_cons + (int8_t)take_u8() : take_u32();
+        ring->rsp_prod = op & 8 ? ring->rsp_cons + (int8_t)fuzz_u8(&in) : fuzz_u32(&in);
         break;
     case 2: /* consume some requests, honestly */
-        n = take_u8();
+        n = fuzz_u8(&in);
         if (n > ring->req_prod - ring->req_cons)
             n = (uint8_t)(ring->req_prod - ring->req_cons);
         ring->req_cons += n;
         break;
     case 3: /* move req_cons anywhere */
-        ring->req_cons = op & 8 ? ring->req_prod + (int8_t)take_u8() : take_u32();
+        ring->req_cons = op & 8 ? ring->req_prod + (int8_t)fuzz_u8(&in) : fuzz_u32(&in);
         break;
     case 4:
     case 5:
         reply_to_oldest();
         break;
     case 6: /* a watch event */
-        n = take_u8();
+        n = fuzz_u8(&in);
         for (size_t i = 0; i < n; i++)
-            bytes[i] = (char)take_u8();
+            bytes[i] = (char)fuzz_u8(&in);
         {
             struct xsd_sockmsg h = {.type = XS_WATCH_EVENT, .len = n};
 
@@ -210,20 +195,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     XENSTORE_RING_IDX start;
     int requests = 0;
 
-    in = data;
-    in_len = size;
-    in_pos = 0;
+    fuzz_input_init(&in, data, size);
     now_ns = 0;
     memset(ring, 0, sizeof(*ring));
-    start = take_u32(); /* the indices need not start at 0 */
+    start = fuzz_u32(&in); /* the indices need not start at 0 */
     ring->req_cons = ring->req_prod = ring->rsp_cons = ring->rsp_prod = start;
     xs_comms_init(&comms, ring, &fuzz_ops, NULL);
     memset(big, 'v', sizeof(big));
 
     /* Requests until the input is used up, and a few more against a silent daemon. */
-    while (requests < 64 && (in_pos < in_len || requests < 3)) {
+    while (requests < 64 && (fuzz_input_left(&in) || requests < 3)) {
         const char *path = "data/fuzz";
-        uint8_t kind = take_u8();
+        uint8_t kind = fuzz_u8(&in);
         bool was_broken = xs_comms_broken(&comms);
         char *reply = NULL;
         uint32_t len = 0;
