@@ -27,12 +27,14 @@ check_log() {
 # their assertions, panics, fault reports, Xen's and the rig's complaints), or its
 # last lines when there are none, indented under the FAIL line.
 failure_excerpt() {
-    local log=$1 lines
+    local log=$1 lines line
     [ -s "$log" ] || { echo "    | (the log is empty)"; return; }
     lines=$(grep -E -A1 '^(FAIL |\*\*\* |    [^ ].*: assertion failed|rig: (error|timeout|scenario timed out|process [0-9]|exit status|domain .* still there)|\(XEN\) (.* crashed|Pagetable walk|RIP:))' "$log" |
         grep -v '^--$' | head -n 40)
     [ -n "$lines" ] || lines=$(tail -n 12 "$log")
-    sed 's/^/    | /' <<<"$lines"
+    while IFS= read -r line; do
+        printf '    | %s\n' "$line"
+    done <<<"$lines"
 }
 
 # hello's two threads alternate: ping 1, pong 1, ping 2, ...

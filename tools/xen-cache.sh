@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Debian's Xen hypervisor, fetched with apt-get download and unpacked into a cache
 # folder outside the source tree ($XDG_CACHE_HOME/mini-os, or ~/.cache/mini-os): trying
 # the project never installs Xen on the host. Sourced by the rig scripts.

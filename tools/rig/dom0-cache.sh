@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The full rig's dom0: Debian's Linux kernel and an initramfs with busybox, the Xen
 # toolstack (xl, xenstored, xenconsoled) and this folder's init and helpers, all made
 # from Debian packages fetched with `apt-get download` and unpacked with `dpkg-deb -x`

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Dom0-side helpers for the full rig's scenario scripts (bash). dom0's init
 # (tools/rig/init) runs each /scenarios/NAME.sh through rig_main, in /scenarios, with
 # this file loaded; everything a script prints lands in its log, NAME.log on the host.
