@@ -165,7 +165,8 @@ KERNEL_TEST(evtchn_set_handler_replaces_and_close_stops_delivery)
     TEST_ASSERT_EQ(other.hits, 1);
     TEST_ASSERT_EQ(p.at_b.hits, 0);
     /* No handler: the event is counted as unhandled and the port masked, so a second
-     * send raises no upcall until someone unmasks it. */
+     * send is held, not delivered, until someone unmasks it. (The number of upcalls
+     * says nothing here: a timer or xenstore event may raise one at any time.) */
     struct evtchn_stats before, after;
     evtchn_get_stats(&before);
     TEST_ASSERT_EQ(evtchn_set_handler(p.b, NULL, NULL), 0);
@@ -173,7 +174,6 @@ KERNEL_TEST(evtchn_set_handler_replaces_and_close_stops_delivery)
     TEST_ASSERT_EQ(evtchn_send(p.a), 0);
     evtchn_get_stats(&after);
     TEST_ASSERT_EQ(after.unhandled, before.unhandled + 1);
-    TEST_ASSERT_EQ(after.upcalls, before.upcalls + 1);
     TEST_ASSERT_EQ(evtchn_set_handler(p.b, count_event, &other), 0);
     evtchn_unmask(p.b);
     TEST_ASSERT_EQ(other.hits, 2);
