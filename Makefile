@@ -56,8 +56,8 @@ CORE_OBJS := \
 	arch/x86/switch.o arch/x86/context.o \
 	mm/layout.o mm/pagetable.o mm/direct_map.o mm/buddy.o mm/page_alloc.o mm/heap.o \
 	mm/vmap.o mm/vmap_space.o mm/init.o \
-	xen/console.o xen/console_ring.o xen/time.o xen/events.o xen/evtchn_2l.o xen/evtchn_fifo.o \
-	xen/grant_table.o \
+	xen/xencons.o xen/console_ring.o xen/time.o xen/events.o xen/evtchn_2l.o xen/evtchn_fifo.o \
+	xen/gnttab.o \
 	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o kernel/sched.o kernel/thread.o \
 	kernel/timer.o kernel/wait.o kernel/semaphore.o kernel/mutex.o kernel/initcall.o \
 	drivers/xenbus/xs_wire.o drivers/xenbus/xs_comms.o drivers/xenbus/xenstore.o drivers/console/console.o \
@@ -65,17 +65,17 @@ CORE_OBJS := \
 
 # Each application is a folder under apps/ that defines app_main().
 APP_OBJS_hello := apps/hello/main.o
-# The in-kernel test runner is an application too; its tests live in tests/xen/.
-APP_OBJS_tests := kernel/test_runner.o tests/xen/main.o tests/xen/test_start_of_day.o tests/xen/test_lib.o \
-	tests/xen/test_cmdline.o tests/xen/test_traps.o tests/xen/test_selftest.o \
-	tests/xen/test_mm.o tests/xen/bench_mm.o tests/xen/test_events.o tests/xen/test_event_storm.o tests/xen/test_time.o \
-	tests/xen/test_threads.o tests/xen/bench_sched.o tests/xen/test_grant_table.o tests/xen/test_xenstore.o \
-	tests/xen/test_console.o tests/xen/test_xenbus.o tests/xen/test_control.o \
-	tests/xen/bench.o tests/xen/bench_xenstore.o
+# The in-kernel test runner is an application too; its tests live in tests/guest/.
+APP_OBJS_tests := kernel/test.o tests/guest/main.o tests/guest/test_start_of_day.o tests/guest/test_lib.o \
+	tests/guest/test_cmdline.o tests/guest/test_traps.o tests/guest/test_selftest.o \
+	tests/guest/test_mm.o tests/guest/bench_mm.o tests/guest/test_events.o tests/guest/test_event_storm.o tests/guest/test_time.o \
+	tests/guest/test_threads.o tests/guest/bench_sched.o tests/guest/test_grant_table.o tests/guest/test_xenstore.o \
+	tests/guest/test_console.o tests/guest/test_xenbus.o tests/guest/test_control.o \
+	tests/guest/bench.o tests/guest/bench_xenstore.o
 
 IMAGES := hello tests
 
-.PHONY: all clean FORCE run run-dom0 test bench format format-check unit-test tour-check xen-test setup
+.PHONY: all clean FORCE run run-dom0 test bench format format-check unit-test tour-check dom0-test setup
 all: $(foreach i,$(IMAGES),$(O)/$(i).elf)
 
 $(O)/include/xen:
@@ -137,12 +137,12 @@ setup:
 run: setup all
 	$(ROOT)/tools/run-domu $(ROOT)/examples/hello.cfg $(O)/hello.elf
 
-# hello as the only domain, started by Xen itself: the fast path the Xen tier uses.
+# hello as the only domain, started by Xen itself: the fast path the dom0 tier uses.
 run-dom0: setup all
 	$(ROOT)/tools/xen-qemu --timeout 60 $(O)/hello.elf
 
-xen-test: all
-	$(ROOT)/tests/xen/run $(O)
+dom0-test: all
+	$(ROOT)/tests/dom0/run $(O)
 
 tour-check:
 	$(ROOT)/tests/tour-check $(ROOT)

@@ -1,6 +1,6 @@
 /*
  * Applying the command line Xen hands over in start_info.cmd_line to the options the
- * kernel's files declare (kernel/param.h). A bad option never stops the boot: it is
+ * kernel's files declare (kernel/cmdline.h). A bad option never stops the boot: it is
  * reported by name and ignored. The name is printed escaped (lib/escape.h): the line
  * comes from whoever configured the domain, and may hold terminal control bytes.
  */
@@ -11,7 +11,7 @@
 #include "lib/escape.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "kernel/param.h"
+#include "kernel/cmdline.h"
 
 extern const struct kernel_param __start_kernel_params[], __stop_kernel_params[];
 

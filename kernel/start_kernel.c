@@ -11,14 +11,14 @@
 #include "lib/string.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/setup.h"
-#include "mm/mm.h"
-#include "xen/console.h"
+#include "mm/init.h"
+#include "xen/xencons.h"
 #include "xen/events.h"
-#include "xen/grant_table.h"
+#include "xen/gnttab.h"
 #include "xen/time.h"
 #include "kernel/app.h"
 #include "kernel/initcall.h"
-#include "kernel/param.h"
+#include "kernel/cmdline.h"
 #include "kernel/sched.h"
 #include "kernel/shutdown.h"
 #include "kernel/start_kernel.h"
@@ -127,7 +127,7 @@ void start_kernel(const struct start_info *si)
     uint64_t mm_ns;
 
     arch_early_init(si);
-    console_init(start_info);
+    xencons_init(start_info);
     printk("Mini-OS for Xen, x86_64 PV\n");
     arch_init();
     print_start_info(si, start_info);

@@ -1,5 +1,5 @@
 /*
- * In-kernel tests: declared anywhere with KERNEL_TEST, run by kernel/test_runner.c
+ * In-kernel tests: declared anywhere with KERNEL_TEST, run by kernel/test.c
  * in the tests image.
  *
  *   KERNEL_TEST(console_io_accepts_output)

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 
 #include "lib/panic.h"
-#include "lib/printf.h"
+#include "lib/vsnprintf.h"
 #include "lib/printk.h"
 
 static panic_handler_fn panic_handler;

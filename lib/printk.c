@@ -3,7 +3,7 @@
  * call per message.
  */
 #include "lib/errno.h"
-#include "lib/printf.h"
+#include "lib/vsnprintf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 

@@ -2,7 +2,7 @@
  * printk: formatted kernel messages, written to every registered console sink.
  *
  * lib/ knows no console: the layer that owns one registers a sink at init
- * (xen/console.c registers console_io or the console ring).
+ * (xen/xencons.c registers console_io or the console ring).
  */
 #ifndef LIB_PRINTK_H
 #define LIB_PRINTK_H

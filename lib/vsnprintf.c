@@ -1,5 +1,5 @@
 /*
- * vsnprintf and snprintf (see lib/printf.h for what they accept). Each
+ * vsnprintf and snprintf (see lib/vsnprintf.h for what they accept). Each
  * conversion is parsed into a struct spec, its argument is fetched according
  * to the length modifier, and it is rendered by put_integer or put_text.
  * Output goes through struct out, which counts every byte but stores only
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/errno.h"
-#include "lib/printf.h"
+#include "lib/vsnprintf.h"
 #include "lib/string.h"
 
 /* The output so far: bytes land in buf[0..size-1), len counts them all. */

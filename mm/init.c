@@ -14,7 +14,7 @@
 #include "arch/x86/setup.h"
 #include "mm/direct_map.h"
 #include "mm/layout.h"
-#include "mm/mm.h"
+#include "mm/init.h"
 #include "mm/page_alloc.h"
 #include "mm/pagetable.h"
 #include "mm/vmap.h"

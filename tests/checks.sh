@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# What the Xen tier (tests/xen/run) and the full-rig tier (tests/stack/run) both do
+# What the dom0 tier (tests/dom0/run) and the full-rig tier (tests/stack/run) both do
 # with a finished console log: run a scenario's checks on it, and, when it fails, show
 # the lines that say why, so that one CI log is enough to diagnose a failure.
 

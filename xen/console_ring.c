@@ -1,11 +1,11 @@
 /*
  * The guest's side of a console ring page: output through a bounded buffer, input
- * straight out of in[]. No hypercalls: xen/console.c supplies them through ops.
+ * straight out of in[]. No hypercalls: xen/xencons.c supplies them through ops.
  *
  * How writers stay out of each other's way. printk is called by threads, by event
  * handlers, and by the fault reporter (and an NMI handler), which may interrupt a
  * write at any instruction. The caller disables events around a write
- * (xen/console.c:console_ring_print), so event handlers never interrupt one; a write
+ * (xen/xencons.c:xencons_ring_print), so event handlers never interrupt one; a write
  * that still finds r->writing set is nested inside another (a fault or NMI) and only
  * reserves space in r->nested with a compare-and-swap and copies its message there.
  * The outer write queues those messages after its own before it ends. On one vCPU

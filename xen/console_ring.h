@@ -1,7 +1,7 @@
 /*
  * The guest's side of a console ring page (xen/io/console.h), without hypercalls:
  * index arithmetic, copying in and out, and the bounded buffer that holds output
- * while the backend is slow or stalled. xen/console.c puts it on the real page and
+ * while the backend is slow or stalled. xen/xencons.c puts it on the real page and
  * supplies the event-channel kick and the yield; host tests and the fuzz target
  * supply their own.
  */

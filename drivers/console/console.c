@@ -7,7 +7,7 @@
 
 #include "lib/errno.h"
 #include "lib/string.h"
-#include "xen/console.h"
+#include "xen/xencons.h"
 #include "xen/events.h"
 #include "kernel/initcall.h"
 #include "kernel/wait.h"
@@ -29,7 +29,7 @@ static void input_event(evtchn_port_t port, void *arg)
 {
     (void)port;
     (void)arg;
-    console_output_kick();
+    xencons_output_kick();
     input_pending = true;
     wait_queue_wake_all(&input_wq);
 }
@@ -40,7 +40,7 @@ static size_t fill_held(void)
     size_t n;
 
     input_pending = false;
-    n = console_read_available(held + held_len, sizeof(held) - held_len);
+    n = xencons_read_available(held + held_len, sizeof(held) - held_len);
     held_len += n;
     return n;
 }
@@ -131,7 +131,7 @@ int console_read_line(char *buf, size_t size, uint64_t deadline_ns)
 
 static int console_input_start(void)
 {
-    evtchn_port_t port = console_input_port();
+    evtchn_port_t port = xencons_input_port();
 
     if (port)
         return evtchn_attach(port, input_event, NULL);

@@ -1,6 +1,6 @@
 /*
  * Console input for threads: block until the user (or, in a test, the toolstack)
- * types something. Output is printk's business (xen/console.c).
+ * types something. Output is printk's business (xen/xencons.c).
  */
 #ifndef DRIVERS_CONSOLE_CONSOLE_H
 #define DRIVERS_CONSOLE_CONSOLE_H

@@ -3,7 +3,7 @@
  * steps built on xenstore reads, writes and one watch on the backend's state.
  */
 #include "lib/errno.h"
-#include "lib/printf.h"
+#include "lib/vsnprintf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "drivers/xenbus/xenbus.h"

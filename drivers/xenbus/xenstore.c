@@ -18,7 +18,7 @@
 
 #include "lib/errno.h"
 #include "lib/list.h"
-#include "lib/printf.h"
+#include "lib/vsnprintf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "arch/x86/page.h"

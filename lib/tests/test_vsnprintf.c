@@ -8,7 +8,7 @@
 
 /* Declare ours under the lib_ names, then let the standard names mean glibc's. */
 #include "lib/tests/host_names.h"
-#include "lib/printf.h"
+#include "lib/vsnprintf.h"
 #include "lib/errno.h"
 #define HOST_NAMES_RESTORE
 #include "lib/tests/host_names.h"

@@ -2,8 +2,8 @@
  * The console: through the console_io hypercall as dom0, through the shared console
  * ring as a domU.
  */
-#ifndef XEN_CONSOLE_H
-#define XEN_CONSOLE_H
+#ifndef XEN_XENCONS_H
+#define XEN_XENCONS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,29 +12,29 @@
 #include <xen/event_channel.h>
 
 /* Picks the path from start_info and registers it as a printk sink. */
-void console_init(const struct start_info *si);
+void xencons_init(const struct start_info *si);
 
 /* Copy up to size bytes of input that has already arrived; 0 when there is none. */
-size_t console_read_available(char *buf, size_t size);
+size_t xencons_read_available(char *buf, size_t size);
 /*
  * The event channel that signals input: the ring's, or 0 for the initial domain,
  * which is told by VIRQ_CONSOLE instead.
  */
-evtchn_port_t console_input_port(void);
+evtchn_port_t xencons_input_port(void);
 
 /*
  * The ring's event came: the backend may have drained output, so move what waits
  * into the ring. Safe from event handlers; nothing to do as the initial domain.
  */
-void console_output_kick(void);
+void xencons_output_kick(void);
 
 /* How output through the ring fares (all zero as the initial domain). */
-struct console_output_stats {
+struct xencons_output_stats {
     bool stalled;                /* the backend took nothing for a while */
     uint64_t dropped_total;      /* bytes of messages dropped since boot */
     uint64_t dropped_unreported; /* of those, not yet told in "console: N bytes dropped" */
 };
-void console_output_stats(struct console_output_stats *stats);
+void xencons_output_stats(struct xencons_output_stats *stats);
 
 struct console_ring;
 /*
@@ -42,6 +42,6 @@ struct console_ring;
  * (with events disabled). The console's own ring is written this way; tests pass
  * their own.
  */
-void console_ring_print(struct console_ring *r, const char *text, size_t len);
+void xencons_ring_print(struct console_ring *r, const char *text, size_t len);
 
 #endif

@@ -2,7 +2,7 @@
  * lib/ inside the kernel: the same code the host unit tests cover, built with the
  * kernel's flags (no SSE, no red zone) and run under Xen.
  */
-#include "lib/printf.h"
+#include "lib/vsnprintf.h"
 #include "lib/string.h"
 #include "lib/symbols.h"
 #include "arch/x86/backtrace.h"

@@ -6,7 +6,7 @@
 #include "arch/x86/cpu.h"
 #include "kernel/sched.h"
 #include "kernel/test.h"
-#include "tests/xen/bench.h"
+#include "tests/guest/bench.h"
 #include "kernel/thread.h"
 #include "lib/printk.h"
 #include "xen/events.h"

@@ -429,7 +429,7 @@ KERNEL_TEST(thread_stacks_have_guard_pages)
  * its stack, reaches the guard page below its stack. The kernel cannot take that
  * fault (Xen has nowhere to write the exception frame), so Xen crashes the domain
  * and prints its page-table walk; each test first says which page that must be, and
- * tests/xen/run checks that it was, not the neighbour's stack below the guard.
+ * tests/dom0/run checks that it was, not the neighbour's stack below the guard.
  */
 static volatile unsigned long recursion_limit = ~0UL;
 

@@ -8,7 +8,7 @@
 #include <xen/xen.h>
 
 #include "kernel/app.h"
-#include "kernel/param.h"
+#include "kernel/cmdline.h"
 #include "kernel/test.h"
 
 static char test_selection[MAX_GUEST_CMDLINE];

@@ -11,7 +11,7 @@
 #include "lib/errno.h"
 #include "kernel/test.h"
 #include "mm/heap.h"
-#include "mm/mm.h"
+#include "mm/init.h"
 #include "mm/page_alloc.h"
 #include "mm/pagetable.h"
 #include "mm/vmap.h"
@@ -351,7 +351,7 @@ KERNEL_TEST(vmap_keeps_what_a_failed_unmap_leaves)
     TEST_ASSERT_EQ(vmap_free_pages(), space - 1); /* kept for good, on purpose */
 }
 
-/* Each of these ends the domain: tests/xen/run checks the report. */
+/* Each of these ends the domain: tests/dom0/run checks the report. */
 
 static __attribute__((used, noipa)) void text_target(void)
 {

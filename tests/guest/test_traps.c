@@ -120,7 +120,7 @@ KERNEL_TEST(backtrace_names_the_callers)
     TEST_ASSERT(strcmp(names[2], "test_run_one") == 0);
 }
 
-/* Each test below ends the domain; the rig runs them one per boot (tests/xen/run). */
+/* Each test below ends the domain; the rig runs them one per boot (tests/dom0/run). */
 
 KERNEL_TEST_FLAGS(crash_page_fault, TEST_ON_REQUEST)
 {

@@ -3,7 +3,7 @@
  * handshake against a backend that the rig plays from dom0 with xenstore-write.
  */
 #include "lib/errno.h"
-#include "lib/printf.h"
+#include "lib/vsnprintf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "xen/time.h"

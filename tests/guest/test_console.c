@@ -6,11 +6,11 @@
 #include <xen/io/console.h>
 
 #include "lib/errno.h"
-#include "lib/printf.h"
+#include "lib/vsnprintf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "arch/x86/cpu.h"
-#include "xen/console.h"
+#include "xen/xencons.h"
 #include "xen/console_ring.h"
 #include "xen/time.h"
 #include "kernel/test.h"
@@ -47,7 +47,7 @@ KERNEL_TEST_FLAGS(console_reads_lines_typed_in_dom0, TEST_ON_REQUEST)
 
 /*
  * Output from a timer handler while a thread prints: both write one ring, through
- * console_ring_print as printk does, and the thread plays the backend. A handler
+ * xencons_ring_print as printk does, and the thread plays the backend. A handler
  * that breaks into a write must neither move out_prod backwards nor land inside the
  * thread's line. The ring is the test's own, so this runs as dom0 too.
  */
@@ -89,7 +89,7 @@ static void splice_timer_fired(struct timer *timer, void *arg)
     (void)arg;
     if (splice_stop)
         return;
-    console_ring_print(&splice_ring, line, splice_line(line, 'E', splice_handler_lines++, 60));
+    xencons_ring_print(&splice_ring, line, splice_line(line, 'E', splice_handler_lines++, 60));
     timer_arm(timer, xen_system_time_ns() + 100 * NSEC_PER_USEC);
 }
 
@@ -168,7 +168,7 @@ KERNEL_TEST(console_lines_stay_whole_when_a_handler_prints)
     timer_arm(&timer, xen_system_time_ns());
     while (ok && (seq < SPLICE_LINES || splice_handler_lines < SPLICE_LINES) &&
            xen_system_time_ns() < deadline) {
-        console_ring_print(&splice_ring, line, splice_line(line, 'T', seq++, 150));
+        xencons_ring_print(&splice_ring, line, splice_line(line, 'T', seq++, 150));
         ok = splice_drain(&rd);
     }
     splice_stop = true;
@@ -216,7 +216,7 @@ static void stall_tick(struct timer *timer, void *arg)
 KERNEL_TEST_FLAGS(console_keeps_working_while_the_backend_stalls, TEST_ON_REQUEST | TEST_DOMU_ONLY)
 {
     static char fill[257];
-    struct console_output_stats st;
+    struct xencons_output_stats st;
     uint64_t deadline = TEST_DEADLINE_MS(120000), stalled_at, stalled_ns;
     unsigned long lines = 0, worker_runs, timer_runs;
     struct thread *worker;
@@ -232,7 +232,7 @@ KERNEL_TEST_FLAGS(console_keeps_working_while_the_backend_stalls, TEST_ON_REQUES
     do {
         printk("console: line %lu %s\n", lines++, fill);
         thread_sleep_ns(10 * NSEC_PER_MSEC);
-        console_output_stats(&st);
+        xencons_output_stats(&st);
     } while (st.dropped_total == 0 && xen_system_time_ns() < deadline);
     stalled_at = xen_system_time_ns();
     worker_runs = stall_worker_runs;
@@ -243,7 +243,7 @@ KERNEL_TEST_FLAGS(console_keeps_working_while_the_backend_stalls, TEST_ON_REQUES
     while ((st.stalled || st.dropped_unreported) && xen_system_time_ns() < deadline) {
         printk("console: line %lu %s\n", lines++, fill);
         thread_sleep_ns(NSEC_PER_MSEC);
-        console_output_stats(&st);
+        xencons_output_stats(&st);
     }
     stalled_ns = xen_system_time_ns() - stalled_at;
     worker_runs = stall_worker_runs - worker_runs;

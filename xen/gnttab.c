@@ -17,7 +17,7 @@
 #include "lib/printk.h"
 #include "mm/heap.h"
 #include "mm/vmap.h"
-#include "xen/grant_table.h"
+#include "xen/gnttab.h"
 
 /* Frames asked for at set-up: 2,048 references, plenty for a few frontends. */
 #define GNTTAB_WANTED_FRAMES 4

@@ -9,7 +9,7 @@
 #include "kernel/test.h"
 #include "kernel/thread.h"
 #include "drivers/xenbus/xenstore.h"
-#include "tests/xen/bench.h"
+#include "tests/guest/bench.h"
 
 #define ONE_THREAD_READS 1000
 #define THREADS          10

@@ -1,6 +1,6 @@
 /*
  * Event channels against the real hypervisor. Every test runs under whichever ABI
- * the boot chose; tests/xen/run boots once with evtchn=2l and once with evtchn=fifo.
+ * the boot chose; tests/dom0/run boots once with evtchn=2l and once with evtchn=fifo.
  *
  * A loopback pair is an unbound port offered to our own domain and a second port
  * bound to it: a send on one end raises the other.

@@ -1,6 +1,6 @@
 /* Latency figures for the in-kernel benchmarks. */
 #include "lib/printk.h"
-#include "tests/xen/bench.h"
+#include "tests/guest/bench.h"
 
 /* Insertion sort: a few thousand samples, once per benchmark. */
 static void sort_u64(uint64_t *v, unsigned int n)

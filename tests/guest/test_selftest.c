@@ -1,6 +1,6 @@
 /*
  * The runner itself: a failing assertion is reported with its place and expression
- * and the run goes on. Run by name (tests/xen/run checks the output).
+ * and the run goes on. Run by name (tests/dom0/run checks the output).
  */
 #include "kernel/test.h"
 

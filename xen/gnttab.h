@@ -5,8 +5,8 @@
  * entry's index, the grant reference, to the peer, usually through xenstore. The
  * peer asks Xen to map the granted frame, or to copy to or from it.
  */
-#ifndef XEN_GRANT_TABLE_H
-#define XEN_GRANT_TABLE_H
+#ifndef XEN_GNTTAB_H
+#define XEN_GNTTAB_H
 
 #include <stdbool.h>
 #include <stdint.h>

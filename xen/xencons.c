@@ -19,7 +19,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/page.h"
-#include "xen/console.h"
+#include "xen/xencons.h"
 #include "xen/console_ring.h"
 #include "xen/events.h"
 
@@ -27,7 +27,7 @@
 static struct console_ring ring;
 static evtchn_port_t ring_port;
 
-static void console_io_write(const char *text, size_t len)
+static void xencons_io_write(const char *text, size_t len)
 {
     /* Errors are not reported: there is nowhere left to report them to. */
     hypercall_console_io(CONSOLEIO_write, len, text);
@@ -50,7 +50,7 @@ static void ring_yield(struct console_ring *r)
 
 static const struct console_ring_ops ring_ops = {.notify = ring_notify, .yield = ring_yield};
 
-void console_ring_print(struct console_ring *r, const char *text, size_t len)
+void xencons_ring_print(struct console_ring *r, const char *text, size_t len)
 {
     /* No event handler runs inside a write; see xen/console_ring.c for the rest. */
     unsigned int prev = events_disable();
@@ -59,12 +59,12 @@ void console_ring_print(struct console_ring *r, const char *text, size_t len)
     events_restore(prev);
 }
 
-static void console_ring_sink(const char *text, size_t len)
+static void xencons_ring_sink(const char *text, size_t len)
 {
-    console_ring_print(&ring, text, len);
+    xencons_ring_print(&ring, text, len);
 }
 
-void console_output_kick(void)
+void xencons_output_kick(void)
 {
     unsigned int prev;
 
@@ -75,14 +75,14 @@ void console_output_kick(void)
     events_restore(prev);
 }
 
-void console_output_stats(struct console_output_stats *stats)
+void xencons_output_stats(struct xencons_output_stats *stats)
 {
     stats->stalled = ring.stalled;
     stats->dropped_total = __atomic_load_n(&ring.dropped_total, __ATOMIC_RELAXED);
     stats->dropped_unreported = __atomic_load_n(&ring.dropped, __ATOMIC_RELAXED);
 }
 
-static size_t console_ring_input(char *buf, size_t size)
+static size_t xencons_ring_input(char *buf, size_t size)
 {
     bool was_broken = ring.broken;
     size_t n = console_ring_read(&ring, buf, size);
@@ -93,29 +93,29 @@ static size_t console_ring_input(char *buf, size_t size)
     return n;
 }
 
-size_t console_read_available(char *buf, size_t size)
+size_t xencons_read_available(char *buf, size_t size)
 {
     int n;
 
     if (ring.page)
-        return console_ring_input(buf, size);
+        return xencons_ring_input(buf, size);
     /* The initial domain gets the serial line's input through Xen (xen/xen.h, console_io). */
     n = hypercall_console_io(CONSOLEIO_read, size, buf);
     return n > 0 ? (size_t)n : 0;
 }
 
-evtchn_port_t console_input_port(void)
+evtchn_port_t xencons_input_port(void)
 {
     return ring.page ? ring_port : 0;
 }
 
-void console_init(const struct start_info *si)
+void xencons_init(const struct start_info *si)
 {
     if (si->flags & SIF_INITDOMAIN) {
-        printk_add_sink(console_io_write);
+        printk_add_sink(xencons_io_write);
         return;
     }
     console_ring_init(&ring, mfn_to_virt(si->console.domU.mfn), &ring_ops);
     ring_port = si->console.domU.evtchn;
-    printk_add_sink(console_ring_sink);
+    printk_add_sink(xencons_ring_sink);
 }

@@ -7,7 +7,7 @@
 #include "lib/errno.h" /* before xs_wire.h */
 #include <xen/io/xs_wire.h>
 
-#include "lib/printf.h"
+#include "lib/vsnprintf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "arch/x86/page.h"

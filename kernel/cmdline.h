@@ -5,8 +5,8 @@
  *   static bool verbose;
  *   KERNEL_PARAM_FLAG(verbose, "verbose", "print more at boot");
  */
-#ifndef KERNEL_PARAM_H
-#define KERNEL_PARAM_H
+#ifndef KERNEL_CMDLINE_H
+#define KERNEL_CMDLINE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 
 #include "lib/string.h"
-#include "kernel/param.h"
+#include "kernel/cmdline.h"
 #include "kernel/test.h"
 
 static bool flag_quiet;

@@ -7,11 +7,11 @@
 #include "arch/x86/setup.h"
 #include "kernel/test.h"
 #include "lib/errno.h"
-#include "lib/printf.h"
+#include "lib/vsnprintf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "mm/page_alloc.h"
-#include "xen/grant_table.h"
+#include "xen/gnttab.h"
 #include "xen/time.h"
 #include "drivers/xenbus/xenstore.h"
 

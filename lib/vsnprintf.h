@@ -11,8 +11,8 @@
  * if the precision is shorter than that, like glibc. If the full length would
  * exceed INT_MAX, the result is -EOVERFLOW.
  */
-#ifndef LIB_PRINTF_H
-#define LIB_PRINTF_H
+#ifndef LIB_VSNPRINTF_H
+#define LIB_VSNPRINTF_H
 
 #include <stdarg.h>
 #include <stddef.h>
