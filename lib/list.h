@@ -35,6 +35,12 @@ static inline bool list_empty(const struct list_node *head)
     return head->next == head;
 }
 
+/* Whether the list holds exactly one node. */
+static inline bool list_is_singular(const struct list_node *head)
+{
+    return !list_empty(head) && head->next == head->prev;
+}
+
 static inline void list_insert_between(struct list_node *node, struct list_node *prev,
                                        struct list_node *next)
 {

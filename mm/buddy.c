@@ -13,6 +13,7 @@
  * order, so a block leaves its list in O(1) when its buddy absorbs it.
  */
 #include "lib/errno.h"
+#include "lib/list.h"
 #include "lib/panic.h"
 #include "mm/buddy.h"
 
@@ -24,8 +25,7 @@
 BUILD_BUG_ON(BUDDY_MAX_ORDER > STATE_ORDER_MASK);
 
 struct buddy_free_block {
-    struct buddy_free_block *next;
-    struct buddy_free_block *prev; /* NULL for the first block of a list */
+    struct list_node link; /* on z->free_list[order] */
 };
 
 size_t buddy_state_bytes(unsigned long nr_frames)
@@ -48,30 +48,17 @@ static unsigned long pfn_of(const struct buddy_zone *z, const struct buddy_free_
     return ((uintptr_t)b - z->base) >> BUDDY_PAGE_SHIFT;
 }
 
-static void list_push(struct buddy_zone *z, unsigned long pfn, unsigned int order)
+static void free_list_push(struct buddy_zone *z, unsigned long pfn, unsigned int order)
 {
-    struct buddy_free_block *b = block_at(z, pfn);
-
-    b->prev = NULL;
-    b->next = z->free_list[order];
-    if (b->next)
-        b->next->prev = b;
-    z->free_list[order] = b;
+    list_add(&z->free_list[order], &block_at(z, pfn)->link);
     *state_of(z, pfn) = STATE_FREE_HEAD | order;
     z->free_frames += 1UL << order;
 }
 
 /* Take the free block at pfn off its list; its state byte becomes 0. */
-static void list_remove(struct buddy_zone *z, unsigned long pfn, unsigned int order)
+static void free_list_remove(struct buddy_zone *z, unsigned long pfn, unsigned int order)
 {
-    struct buddy_free_block *b = block_at(z, pfn);
-
-    if (b->prev)
-        b->prev->next = b->next;
-    else
-        z->free_list[order] = b->next;
-    if (b->next)
-        b->next->prev = b->prev;
+    list_del(&block_at(z, pfn)->link);
     *state_of(z, pfn) = 0;
     z->free_frames -= 1UL << order;
 }
@@ -90,7 +77,7 @@ int buddy_init(struct buddy_zone *z, uintptr_t base, unsigned long first_pfn, un
     z->state = state;
     z->free_frames = 0;
     for (order = 0; order <= BUDDY_MAX_ORDER; order++)
-        z->free_list[order] = NULL;
+        list_init(&z->free_list[order]);
     for (i = 0; i < end_pfn - first_pfn; i++)
         state[i] = STATE_HELD;
     return 0;
@@ -130,11 +117,11 @@ static void merge_and_list(struct buddy_zone *z, unsigned long pfn, unsigned int
 
         if (!buddy_contains(z, buddy) || *state_of(z, buddy) != (STATE_FREE_HEAD | order))
             break;
-        list_remove(z, buddy, order);
+        free_list_remove(z, buddy, order);
         pfn &= ~(1UL << order);
         order++;
     }
-    list_push(z, pfn, order);
+    free_list_push(z, pfn, order);
 }
 
 int buddy_free(struct buddy_zone *z, unsigned long pfn, unsigned int order)
@@ -155,16 +142,16 @@ long buddy_alloc(struct buddy_zone *z, unsigned int order)
 
     if (order > BUDDY_MAX_ORDER)
         return -EINVAL;
-    while (k <= BUDDY_MAX_ORDER && !z->free_list[k])
+    while (k <= BUDDY_MAX_ORDER && list_empty(&z->free_list[k]))
         k++;
     if (k > BUDDY_MAX_ORDER)
         return -ENOMEM;
-    pfn = pfn_of(z, z->free_list[k]);
-    list_remove(z, pfn, k);
+    pfn = pfn_of(z, list_first_entry(&z->free_list[k], struct buddy_free_block, link));
+    free_list_remove(z, pfn, k);
     /* Split: keep the lower half, list the upper half, until the size fits. */
     while (k > order) {
         k--;
-        list_push(z, pfn + (1UL << k), k);
+        free_list_push(z, pfn + (1UL << k), k);
     }
     *state_of(z, pfn) = STATE_ALLOC_HEAD | order;
     return (long)pfn;

@@ -19,17 +19,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/list.h"
+
 #define BUDDY_PAGE_SHIFT 12
 #define BUDDY_PAGE_SIZE  (1UL << BUDDY_PAGE_SHIFT)
 #define BUDDY_MAX_ORDER  18 /* largest block: 2^18 pages = 1 GiB */
 
-/* Written into the first bytes of every free block; see buddy.c. */
-struct buddy_free_block;
-
 /*
- * Fill it with buddy_init and do not copy it afterwards (the free lists point
- * at blocks, not at the zone, so moving it is harmless, but a copy would be a
- * second owner of the same frames).
+ * Fill it with buddy_init and neither copy nor move it afterwards: the first
+ * and last free block of each order point back at their list head in the zone.
  */
 struct buddy_zone {
     uintptr_t base;          /* virtual address of frame 0 */
@@ -38,7 +36,7 @@ struct buddy_zone {
     uint8_t *state;          /* state[pfn - first_pfn]: see buddy.c */
     unsigned long free_frames;
     /* Free blocks of each order, doubly linked through the blocks themselves. */
-    struct buddy_free_block *free_list[BUDDY_MAX_ORDER + 1];
+    struct list_node free_list[BUDDY_MAX_ORDER + 1];
 };
 
 /* Bytes of state array that a zone of nr_frames frames needs. */

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/errno.h"
+#include "lib/list.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -42,7 +43,7 @@
 
 struct heap_slab {
     uintptr_t check;                      /* SLAB_MAGIC ^ (uintptr_t)this */
-    struct heap_slab *prev, *next;        /* on its class's list while it has a free object */
+    struct list_node link;                /* on its class's list while it has a free object */
     uint64_t used[SLAB_BITMAP_BITS / 64]; /* bit set: allocated, or past the last object */
     uint16_t nr_objects;
     uint16_t nr_free;
@@ -61,7 +62,13 @@ struct heap_object {
     size_t size;            /* usable bytes */
 };
 
-static struct heap_slab *partial[NR_CLASSES];
+/* Each class's slabs with a free object, most recently listed first. */
+static struct list_node partial[NR_CLASSES] = {
+    LIST_HEAD_INIT(partial[0]), LIST_HEAD_INIT(partial[1]), LIST_HEAD_INIT(partial[2]),
+    LIST_HEAD_INIT(partial[3]), LIST_HEAD_INIT(partial[4]), LIST_HEAD_INIT(partial[5]),
+    LIST_HEAD_INIT(partial[6]), LIST_HEAD_INIT(partial[7]),
+};
+BUILD_BUG_ON(NR_CLASSES != 8); /* one initialiser per class above */
 static struct heap_stats stats;
 
 void heap_get_stats(struct heap_stats *s)
@@ -75,25 +82,9 @@ static size_t slab_first_offset(unsigned int shift)
     return (1UL << shift) > SLAB_HEADER ? (1UL << shift) : SLAB_HEADER;
 }
 
-static void partial_push(struct heap_slab *s)
+static struct list_node *partial_list(unsigned int shift)
 {
-    struct heap_slab **head = &partial[s->shift - CLASS_MIN_SHIFT];
-
-    s->prev = NULL;
-    s->next = *head;
-    if (s->next)
-        s->next->prev = s;
-    *head = s;
-}
-
-static void partial_remove(struct heap_slab *s)
-{
-    if (s->prev)
-        s->prev->next = s->next;
-    else
-        partial[s->shift - CLASS_MIN_SHIFT] = s->next;
-    if (s->next)
-        s->next->prev = s->prev;
+    return &partial[shift - CLASS_MIN_SHIFT];
 }
 
 static struct heap_slab *slab_create(unsigned int shift)
@@ -114,18 +105,21 @@ static struct heap_slab *slab_create(unsigned int shift)
         if (i >= s->nr_objects)
             s->used[i / 64] |= 1ULL << (i % 64);
     }
-    partial_push(s);
+    list_add(partial_list(shift), &s->link);
     stats.pages_in_use++;
     return s;
 }
 
 static void *slab_alloc(unsigned int shift)
 {
-    struct heap_slab *s = partial[shift - CLASS_MIN_SHIFT];
+    struct list_node *list = partial_list(shift);
+    struct heap_slab *s;
     unsigned int w, index;
 
-    if (!s)
+    if (list_empty(list))
         s = slab_create(shift);
+    else
+        s = list_first_entry(list, struct heap_slab, link);
     if (!s)
         return NULL;
     /* A listed slab has a free object, so some word has a clear bit. */
@@ -134,7 +128,7 @@ static void *slab_alloc(unsigned int shift)
     index = w * 64 + __builtin_ctzll(~s->used[w]);
     s->used[w] |= 1ULL << (index % 64);
     if (--s->nr_free == 0)
-        partial_remove(s);
+        list_del(&s->link);
     stats.allocations++;
     stats.bytes_in_use += 1UL << shift;
     return (char *)s + slab_first_offset(shift) + ((size_t)index << shift);
@@ -142,7 +136,7 @@ static void *slab_alloc(unsigned int shift)
 
 static void slab_destroy(struct heap_slab *s)
 {
-    partial_remove(s);
+    list_del(&s->link);
     s->check = 0; /* a stale pointer into this page must not pass for a slab's */
     free_page(s);
     stats.pages_in_use--;
@@ -154,13 +148,13 @@ static void slab_release(struct heap_slab *s, unsigned int index)
     stats.allocations--;
     stats.bytes_in_use -= 1UL << s->shift;
     if (s->nr_free++ == 0)
-        partial_push(s);
+        list_add(partial_list(s->shift), &s->link);
     /*
      * An empty slab goes back to the page allocator unless it is its class's only
      * slab with room: a loop that allocates and frees one object must not build and
      * tear down a slab each time. So each class keeps at most one empty page.
      */
-    if (s->nr_free == s->nr_objects && (s->prev || s->next))
+    if (s->nr_free == s->nr_objects && !list_is_singular(partial_list(s->shift)))
         slab_destroy(s);
 }
 
@@ -169,10 +163,12 @@ void heap_trim(void)
     unsigned int c;
 
     for (c = 0; c < NR_CLASSES; c++) {
-        struct heap_slab *s = partial[c], *next;
+        struct list_node *pos, *next;
 
-        for (; s; s = next) {
-            next = s->next;
+        list_for_each_safe(pos, next, &partial[c])
+        {
+            struct heap_slab *s = list_entry(pos, struct heap_slab, link);
+
             if (s->nr_free == s->nr_objects)
                 slab_destroy(s);
         }

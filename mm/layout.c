@@ -36,18 +36,10 @@ static bool ranges_overlap(const struct pfn_range *a, const struct pfn_range *b)
     return a->start < b->end && b->start < a->end;
 }
 
-int mm_layout_compute(const struct start_info *si, const struct mm_boot_facts *facts,
-                      struct mm_layout *l, const char **why)
+/* Where Xen put the image, the p2m list, start_info and the bootstrap page tables. */
+static int locate_boot_regions(const struct start_info *si, const struct mm_boot_facts *facts,
+                               struct mm_layout *l, const char **why)
 {
-    const struct pfn_range *placed[5];
-    unsigned long end = 0, need;
-    size_t i;
-
-    l->nr_pages = si->nr_pages;
-    if (si->nr_pages == 0 || si->nr_pages > MM_MAX_PAGES) {
-        *why = "start_info.nr_pages is zero or beyond the 16 TiB the kernel maps";
-        return -EINVAL;
-    }
     if (!range_from_bytes(0, facts->image_end, si->nr_pages, &l->image)) {
         *why = "the kernel image does not fit in start_info.nr_pages";
         return -EINVAL;
@@ -70,57 +62,127 @@ int mm_layout_compute(const struct start_info *si, const struct mm_boot_facts *f
                "pages inside the domain";
         return -EINVAL;
     }
-    l->module = (struct pfn_range){0, 0};
-    if (si->mod_len) {
-        uintptr_t mod = si->flags & SIF_MOD_START_PFN ? si->mod_start << PAGE_SHIFT : si->mod_start;
-        if (!range_from_bytes(mod, si->mod_len, si->nr_pages, &l->module)) {
-            *why = "start_info.mod_start/mod_len lie outside the domain";
-            return -EINVAL;
-        }
-    }
-    l->ring_pages = (struct pfn_range){0, 0};
-    if (facts->store_pfn != ~0UL || facts->console_pfn != ~0UL) {
-        unsigned long lo =
-            facts->store_pfn < facts->console_pfn ? facts->store_pfn : facts->console_pfn;
-        unsigned long hi = facts->store_pfn != ~0UL && facts->store_pfn > facts->console_pfn
-                               ? facts->store_pfn
-                               : facts->console_pfn;
-        if (hi == ~0UL)
-            hi = lo;
-        if (hi >= si->nr_pages) {
-            *why = "the xenstore or console page lies outside the domain";
-            return -EINVAL;
-        }
-        l->ring_pages = (struct pfn_range){lo, hi + 1};
-    }
+    return 0;
+}
 
-    /* Nothing Xen placed may overlap the image: it would be overwritten by bss. */
+/* The boot module, if any: mod_start is a pfn with SIF_MOD_START_PFN, else an address. */
+static int locate_module(const struct start_info *si, struct pfn_range *module, const char **why)
+{
+    uintptr_t mod = si->flags & SIF_MOD_START_PFN ? si->mod_start << PAGE_SHIFT : si->mod_start;
+
+    *module = (struct pfn_range){0, 0};
+    if (si->mod_len && !range_from_bytes(mod, si->mod_len, si->nr_pages, module)) {
+        *why = "start_info.mod_start/mod_len lie outside the domain";
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/*
+ * A domU's xenstore and console pages, as one range from the lower to the higher of
+ * those it has (~0UL marks one it lacks); empty for dom0, which has neither.
+ */
+static int locate_ring_pages(const struct mm_boot_facts *facts, unsigned long nr_pages,
+                             struct pfn_range *rings, const char **why)
+{
+    unsigned long store = facts->store_pfn, console = facts->console_pfn, lo, hi;
+
+    *rings = (struct pfn_range){0, 0};
+    if (store == ~0UL && console == ~0UL)
+        return 0;
+    lo = store < console ? store : console;
+    hi = store != ~0UL && store > console ? store : console;
+    if (hi == ~0UL)
+        hi = lo;
+    if (hi >= nr_pages) {
+        *why = "the xenstore or console page lies outside the domain";
+        return -EINVAL;
+    }
+    *rings = (struct pfn_range){lo, hi + 1};
+    return 0;
+}
+
+#define NR_PLACED 5
+
+/* What Xen placed beside the image. */
+static void placed_ranges(const struct mm_layout *l, const struct pfn_range *placed[NR_PLACED])
+{
     placed[0] = &l->p2m;
     placed[1] = &l->start_info;
     placed[2] = &l->page_tables;
     placed[3] = &l->module;
     placed[4] = &l->ring_pages;
-    end = l->image.end;
-    for (i = 0; i < 5; i++) {
+}
+
+/* Nothing Xen placed may overlap the image: it would be overwritten by bss. */
+static int check_clear_of_image(const struct mm_layout *l, const char **why)
+{
+    const struct pfn_range *placed[NR_PLACED];
+    size_t i;
+
+    placed_ranges(l, placed);
+    for (i = 0; i < NR_PLACED; i++) {
         if (ranges_overlap(placed[i], &l->image)) {
             *why = "a start_info region overlaps the kernel image";
             return -EINVAL;
         }
+    }
+    return 0;
+}
+
+/* The first frame past the image, everything Xen placed and Xen's boot stack. */
+static unsigned long first_free_frame(const struct mm_layout *l)
+{
+    const struct pfn_range *placed[NR_PLACED];
+    unsigned long end = l->image.end;
+    size_t i;
+
+    placed_ranges(l, placed);
+    for (i = 0; i < NR_PLACED; i++)
         if (placed[i]->end > end)
             end = placed[i]->end;
-    }
     /* Xen's boot stack is the page after the page tables; the kernel no longer uses it
      * but nothing says so, so it stays reserved. */
     if (l->page_tables.end + 1 > end)
         end = l->page_tables.end + 1;
-    l->first_free = end;
+    return end;
+}
 
-    /* Page tables for the direct map (one per 512 pages), the allocator's state (a
-     * byte per page), and room to run. */
-    need = end + si->nr_pages / 512 + 8 + si->nr_pages / PAGE_SIZE + 1 + MM_MIN_FREE_PAGES;
-    if (need > si->nr_pages) {
+/*
+ * Whether the frames from first_free on hold page tables for the direct map (one per
+ * 512 pages), the allocator's state (a byte per page), and room to run.
+ */
+static int check_room_for_kernel(unsigned long first_free, unsigned long nr_pages, const char **why)
+{
+    unsigned long need =
+        first_free + nr_pages / 512 + 8 + nr_pages / PAGE_SIZE + 1 + MM_MIN_FREE_PAGES;
+
+    if (need > nr_pages) {
         *why = "the domain has too few pages for the kernel";
         return -ENOMEM;
     }
     return 0;
+}
+
+int mm_layout_compute(const struct start_info *si, const struct mm_boot_facts *facts,
+                      struct mm_layout *l, const char **why)
+{
+    int rc;
+
+    l->nr_pages = si->nr_pages;
+    if (si->nr_pages == 0 || si->nr_pages > MM_MAX_PAGES) {
+        *why = "start_info.nr_pages is zero or beyond the 16 TiB the kernel maps";
+        return -EINVAL;
+    }
+    rc = locate_boot_regions(si, facts, l, why);
+    if (!rc)
+        rc = locate_module(si, &l->module, why);
+    if (!rc)
+        rc = locate_ring_pages(facts, si->nr_pages, &l->ring_pages, why);
+    if (!rc)
+        rc = check_clear_of_image(l, why);
+    if (rc)
+        return rc;
+    l->first_free = first_free_frame(l);
+    return check_room_for_kernel(l->first_free, si->nr_pages, why);
 }

@@ -8,6 +8,8 @@
  * start_kernel(start_info). It lives alone in page 0, which is unmapped once the
  * kernel runs.
  */
+#include "arch/x86/page.h"
+
 #define BOOT_STACK_SIZE (32 * 1024)
 
     .section .text.boot, "ax"
@@ -35,11 +37,11 @@ _start:
     .size _start, . - _start
 
     .section .bss.page_aligned, "aw", @nobits
-    .balign 4096
+    .balign PAGE_SIZE
     /* Unmapped once the kernel's page tables are built: an overflow faults here. */
     .globl boot_stack_guard
 boot_stack_guard:
-    .skip 4096
+    .skip PAGE_SIZE
     .globl boot_stack, boot_stack_top
 boot_stack:
     .skip BOOT_STACK_SIZE

@@ -13,6 +13,11 @@
 #ifndef ARCH_X86_HYPERCALL_H
 #define ARCH_X86_HYPERCALL_H
 
+/* Bytes per stub in hypercall_page; arch/x86/trap_entry.S jumps to one too. */
+#define HYPERCALL_STUB_SIZE 32
+
+#ifndef __ASSEMBLY__
+
 #include <stdint.h>
 #include <xen/xen.h>
 #include <xen/sched.h>
@@ -29,7 +34,7 @@ extern char hypercall_page[];
         long res_, i1_;                                                                            \
         asm volatile("call hypercall_page + %c[off]"                                               \
                      : "=a"(res_), "=D"(i1_)                                                       \
-                     : [off] "i"((nr)*32), "1"((long)(a1))                                         \
+                     : [off] "i"((nr)*HYPERCALL_STUB_SIZE), "1"((long)(a1))                        \
                      : "rcx", "r11", "memory");                                                    \
         res_;                                                                                      \
     })
@@ -39,7 +44,7 @@ extern char hypercall_page[];
         long res_, i1_, i2_;                                                                       \
         asm volatile("call hypercall_page + %c[off]"                                               \
                      : "=a"(res_), "=D"(i1_), "=S"(i2_)                                            \
-                     : [off] "i"((nr)*32), "1"((long)(a1)), "2"((long)(a2))                        \
+                     : [off] "i"((nr)*HYPERCALL_STUB_SIZE), "1"((long)(a1)), "2"((long)(a2))       \
                      : "rcx", "r11", "memory");                                                    \
         res_;                                                                                      \
     })
@@ -49,7 +54,8 @@ extern char hypercall_page[];
         long res_, i1_, i2_, i3_;                                                                  \
         asm volatile("call hypercall_page + %c[off]"                                               \
                      : "=a"(res_), "=D"(i1_), "=S"(i2_), "=d"(i3_)                                 \
-                     : [off] "i"((nr)*32), "1"((long)(a1)), "2"((long)(a2)), "3"((long)(a3))       \
+                     : [off] "i"((nr)*HYPERCALL_STUB_SIZE), "1"((long)(a1)), "2"((long)(a2)),      \
+                       "3"((long)(a3))                                                             \
                      : "rcx", "r11", "memory");                                                    \
         res_;                                                                                      \
     })
@@ -60,7 +66,8 @@ extern char hypercall_page[];
         register long a4_ asm("r10") = (long)(a4);                                                 \
         asm volatile("call hypercall_page + %c[off]"                                               \
                      : "=a"(res_), "=D"(i1_), "=S"(i2_), "=d"(i3_), "+r"(a4_)                      \
-                     : [off] "i"((nr)*32), "1"((long)(a1)), "2"((long)(a2)), "3"((long)(a3))       \
+                     : [off] "i"((nr)*HYPERCALL_STUB_SIZE), "1"((long)(a1)), "2"((long)(a2)),      \
+                       "3"((long)(a3))                                                             \
                      : "rcx", "r11", "memory");                                                    \
         res_;                                                                                      \
     })
@@ -128,5 +135,7 @@ static inline int hypercall_grant_table_op(unsigned int cmd, void *ops, unsigned
 {
     return _hypercall3(__HYPERVISOR_grant_table_op, cmd, ops, count);
 }
+
+#endif /* __ASSEMBLY__ */
 
 #endif

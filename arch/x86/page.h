@@ -10,12 +10,20 @@
 #ifndef ARCH_X86_PAGE_H
 #define ARCH_X86_PAGE_H
 
+#define PAGE_SHIFT 12
+
+#ifdef __ASSEMBLY__
+
+/* For arch/x86/boot.S and hypercall_page.S: the assembler takes no UL suffix. */
+#define PAGE_SIZE (1 << PAGE_SHIFT)
+
+#else
+
 #include <stdint.h>
 #include <xen/xen.h>
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE  (1UL << PAGE_SHIFT)
-#define PAGE_MASK  (~(PAGE_SIZE - 1))
+#define PAGE_SIZE    (1UL << PAGE_SHIFT)
+#define PAGE_MASK    (~(PAGE_SIZE - 1))
 
 /* Page-table entry bits (the x86 architecture's, as Xen validates them). */
 #define PTE_PRESENT  (1ULL << 0)
@@ -55,5 +63,7 @@ static inline void *mfn_to_virt(mfn_t mfn)
 {
     return pfn_to_virt(mfn_to_pfn(mfn));
 }
+
+#endif /* __ASSEMBLY__ */
 
 #endif

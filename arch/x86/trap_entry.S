@@ -15,8 +15,8 @@
  */
 #include <xen/xen.h>
 
-#define TRAP_EVENT_UPCALL 256
-#define TRAP_FAILSAFE     257
+#include "arch/x86/hypercall.h"
+#include "arch/x86/traps.h"
 
 /*
  * One entry stub: take back %rcx and %r11, drop them and any extra words Xen pushed
@@ -85,6 +85,9 @@ trap_entry_table:
     .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
     .quad trap_entry_\v
     .endr
+    .if . - trap_entry_table != TRAP_NR_VECTORS * 8
+    .error "trap_entry_table must have TRAP_NR_VECTORS entries"
+    .endif
     .text
 
 /* CALLBACKTYPE_event: an event-channel upcall; events are masked on entry. */
@@ -98,7 +101,7 @@ trap_entry_table:
     ENTRY_STUB failsafe_callback_entry, TRAP_FAILSAFE, 0, 4
 
 /* CALLBACKTYPE_nmi: a virtual NMI, as vector 2 (arch/x86/nmi.c); resumes like the rest. */
-    ENTRY_STUB nmi_callback_entry, 2, 0
+    ENTRY_STUB nmi_callback_entry, TRAP_NMI, 0
 
 /*
  * Save the registers in struct trap_frame order, call trap_dispatch(frame) on a
@@ -141,7 +144,7 @@ trap_common:
     popq %rcx
     popq %rbx
     popq %rax
-    addq $16, %rsp              /* vector and error code */
+    addq $(TRAP_FRAME_RIP - TRAP_FRAME_VECTOR), %rsp /* vector and error code */
     pushq $0
-    jmp hypercall_page + __HYPERVISOR_iret * 32
+    jmp hypercall_page + __HYPERVISOR_iret * HYPERCALL_STUB_SIZE
     .size trap_common, . - trap_common

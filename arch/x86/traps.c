@@ -5,6 +5,7 @@
  * (struct trap_info, xen/arch-x86/xen.h), and registers the entry points for event
  * upcalls, the failsafe return path and NMIs with callback_op (xen/callback.h).
  */
+#include <stddef.h>
 #include <xen/xen.h>
 #include <xen/callback.h>
 
@@ -20,6 +21,12 @@
 
 extern const unsigned long trap_entry_table[TRAP_NR_VECTORS];
 extern char event_callback_entry[], failsafe_callback_entry[], nmi_callback_entry[];
+
+/* trap_entry.S builds struct trap_frame with pushes; these offsets are all it assumes. */
+BUILD_BUG_ON(offsetof(struct trap_frame, rax) + 8 != TRAP_FRAME_VECTOR);
+BUILD_BUG_ON(offsetof(struct trap_frame, vector) != TRAP_FRAME_VECTOR);
+BUILD_BUG_ON(offsetof(struct trap_frame, error_code) != TRAP_FRAME_VECTOR + 8);
+BUILD_BUG_ON(offsetof(struct trap_frame, rip) != TRAP_FRAME_RIP);
 
 static trap_handler_fn trap_handlers[TRAP_NR_VECTORS];
 static event_upcall_fn event_upcall;

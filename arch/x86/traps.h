@@ -1,12 +1,12 @@
 /*
  * Exceptions and Xen's callbacks on x86_64 PV: the saved register frame, and how a
  * higher layer claims a vector or the event upcall without arch/ knowing about it.
+ *
+ * arch/x86/trap_entry.S includes this file too, for the constants above the
+ * __ASSEMBLY__ line: the vectors it pushes and the frame offsets it relies on.
  */
 #ifndef ARCH_X86_TRAPS_H
 #define ARCH_X86_TRAPS_H
-
-#include <stdbool.h>
-#include <stdint.h>
 
 #define TRAP_NR_VECTORS   32
 #define TRAP_EVENT_UPCALL 256 /* not a vector: the event-channel callback */
@@ -17,6 +17,15 @@
 #define TRAP_INVALID_OPCODE  6
 #define TRAP_GENERAL_PROTECT 13
 #define TRAP_PAGE_FAULT      14
+
+/* Byte offsets in struct trap_frame: the saved registers end where vector begins. */
+#define TRAP_FRAME_VECTOR 120 /* fifteen general registers of 8 bytes */
+#define TRAP_FRAME_RIP    136 /* the hardware frame, after vector and error_code */
+
+#ifndef __ASSEMBLY__
+
+#include <stdbool.h>
+#include <stdint.h>
 
 /* Pushed by arch/x86/trap_entry.S:trap_common, lowest address first. */
 struct trap_frame {
@@ -41,5 +50,7 @@ typedef void (*event_upcall_fn)(struct trap_frame *frame);
 void trap_set_event_upcall(event_upcall_fn fn);
 
 void trap_dispatch(struct trap_frame *frame);
+
+#endif /* __ASSEMBLY__ */
 
 #endif

@@ -1,9 +1,9 @@
 /*
- * Host tests for lib/list.h: each insertion and removal by hand, the iterators
- * (removing while iterating with list_for_each_safe), a second list_del being
- * harmless, and a few thousand random operations checked against an array
- * that models the order. After every step the list is walked forwards and
- * backwards, so a broken prev link shows as well as a broken next.
+ * Host tests for lib/list.h: each insertion and removal by hand, the empty and single-node
+ * predicates, the iterators (removing while iterating with list_for_each_safe), a second
+ * list_del being harmless, and a few thousand random operations checked against an array that
+ * models the order. After every step the list is walked forwards and backwards, so a broken
+ * prev link shows as well as a broken next.
  */
 #include "lib/list.h"
 #include "lib/tests/unit.h"
@@ -72,6 +72,26 @@ UNIT_TEST(test_init_and_empty)
     CHECK(list_empty(&other));
     CHECK(points_at_itself(&other));
     CHECK(list_matches(&head, NULL, 0));
+}
+
+UNIT_TEST(test_singular_is_exactly_one_node)
+{
+    struct list_node head = LIST_HEAD_INIT(head);
+
+    pool_init();
+    CHECK(!list_is_singular(&head));
+    list_add(&head, &pool[1].link);
+    CHECK(list_is_singular(&head));
+    list_add_tail(&head, &pool[2].link);
+    CHECK(!list_is_singular(&head));
+    list_add_tail(&head, &pool[3].link);
+    CHECK(!list_is_singular(&head));
+    list_del(&pool[1].link);
+    CHECK(!list_is_singular(&head));
+    list_del(&pool[3].link);
+    CHECK(list_is_singular(&head));
+    list_del(&pool[2].link);
+    CHECK(!list_is_singular(&head));
 }
 
 UNIT_TEST(test_add_is_first)
@@ -342,6 +362,7 @@ UNIT_TEST(test_random_against_model)
 
 static const struct unit_test tests[] = {
     UNIT_ENTRY(test_init_and_empty),
+    UNIT_ENTRY(test_singular_is_exactly_one_node),
     UNIT_ENTRY(test_add_is_first),
     UNIT_ENTRY(test_add_tail_is_last),
     UNIT_ENTRY(test_add_before),

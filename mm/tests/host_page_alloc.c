@@ -9,8 +9,8 @@
  * that base is a multiple of HOST_ALIGN, which keeps that true for blocks up
  * to HOST_ALIGN bytes (order 11); larger blocks are only page-aligned.
  *
- * A test calls host_page_alloc_init first and host_page_alloc_exit last; they
- * are declared in the test itself, as only tests use them.
+ * A test calls host_page_alloc_init first and host_page_alloc_exit last
+ * (host_page_alloc.h), usually through host_mm.h.
  */
 #include <stdlib.h>
 #include "lib/errno.h"
@@ -18,12 +18,9 @@
 #include "lib/printk.h"
 #include "mm/buddy.h"
 #include "mm/page_alloc.h"
+#include "mm/tests/host_page_alloc.h"
 
 BUILD_BUG_ON(BUDDY_PAGE_SIZE != PAGE_ALLOC_PAGE_SIZE);
-
-int host_page_alloc_init(unsigned long first_pfn, unsigned long nr_frames);
-void host_page_alloc_exit(void);
-unsigned long host_page_alloc_bad_frees(void);
 
 #define HOST_ALIGN (8UL << 20)
 

@@ -7,29 +7,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "lib/errno.h"
-#include "lib/printk.h"
 #include "mm/heap.h"
 #include "mm/page_alloc.h"
+#include "mm/tests/host_mm.h"
+#include "mm/tests/host_page_alloc.h"
 #include "lib/tests/unit.h"
-
-/* From host_page_alloc.c, which has no header: only tests use it. */
-int host_page_alloc_init(unsigned long first_pfn, unsigned long nr_frames);
-void host_page_alloc_exit(void);
-unsigned long host_page_alloc_bad_frees(void);
 
 #define PAGE        PAGE_ALLOC_PAGE_SIZE
 #define ARENA_PAGES 16384
 #define FIRST_PFN   12345 /* unaligned, as the kernel's first free frame is */
 #define SLOTS       512
-
-/* Messages printk printed, counted by a sink: each rejected pointer prints one. */
-static unsigned long printk_lines;
-
-static void count_sink(const char *text, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        printk_lines += text[i] == '\n';
-}
 
 static unsigned char pattern_byte(unsigned int seed, size_t i)
 {
@@ -216,7 +203,7 @@ UNIT_TEST(test_realloc_edges)
     struct baseline b;
     struct heap_stats s;
     unsigned char *p, *q;
-    unsigned long lines = printk_lines;
+    unsigned long lines = host_mm_printk_lines();
 
     baseline_take(&b);
     p = xrealloc(NULL, 300, 0); /* as xmalloc */
@@ -230,7 +217,7 @@ UNIT_TEST(test_realloc_edges)
     CHECK(filled(p, 300, 7));
     /* A pointer the heap never returned fails, is reported, and changes nothing. */
     CHECK(xrealloc(p + 16, 300, 0) == NULL);
-    CHECK_INT(printk_lines, lines + 1);
+    CHECK_INT(host_mm_printk_lines(), lines + 1);
     /* Running out fails and leaves the object alone. */
     CHECK(xrealloc(p, (size_t)ARENA_PAGES * PAGE * 2, 0) == NULL);
     CHECK(filled(p, 300, 7));
@@ -292,7 +279,7 @@ UNIT_TEST(test_bad_frees_are_reported_and_ignored)
 {
     struct baseline b;
     struct heap_stats s;
-    unsigned long lines = printk_lines, rejected;
+    unsigned long lines = host_mm_printk_lines(), rejected;
     unsigned char *small, *other, *large;
     int on_stack;
 
@@ -311,13 +298,13 @@ UNIT_TEST(test_bad_frees_are_reported_and_ignored)
     xfree(large + 16);                                     /* inside the first page */
     xfree(&on_stack);                                      /* outside the heap */
     baseline_check(&b);
-    CHECK_INT(printk_lines, lines + 6);
+    CHECK_INT(host_mm_printk_lines(), lines + 6);
 
     xfree(small);
     xfree(small); /* double free of a small object */
     xfree(large);
     xfree(large); /* double free of a large one */
-    CHECK_INT(printk_lines, lines + 8);
+    CHECK_INT(host_mm_printk_lines(), lines + 8);
     heap_get_stats(&s);
     CHECK_INT(s.rejected_frees, rejected + 8);
     xfree(other);
@@ -456,17 +443,10 @@ static const struct unit_test tests[] = {
 
 int main(void)
 {
-    int rc = host_page_alloc_init(FIRST_PFN, ARENA_PAGES);
+    int rc;
 
-    if (rc) {
-        printf("host_page_alloc_init: %d\n", rc);
+    if (host_mm_init(FIRST_PFN, ARENA_PAGES))
         return 1;
-    }
-    if (printk_add_sink(count_sink)) {
-        printf("printk_add_sink failed\n");
-        return 1;
-    }
     rc = unit_main(tests, UNIT_COUNT(tests));
-    host_page_alloc_exit();
-    return rc;
+    return host_mm_exit() ? 1 : rc;
 }

@@ -73,6 +73,40 @@ UNIT_TEST(test_module_and_domu_pages_are_reserved)
     CHECK_INT(l.first_free, 0x104);
 }
 
+/* The ring range runs from the lower to the higher page present, in either order. */
+UNIT_TEST(test_ring_pages_span_the_pages_present)
+{
+    struct start_info si;
+    struct mm_boot_facts f;
+    struct mm_layout l;
+    const char *why;
+
+    good(&si, &f);
+    f.store_pfn = 0x40;
+    f.console_pfn = 0x30;
+    CHECK_INT(compute(&si, &f, &l, &why), 0);
+    CHECK_INT(l.ring_pages.start, 0x30);
+    CHECK_INT(l.ring_pages.end, 0x41);
+    CHECK_INT(l.first_free, 0x41);
+
+    good(&si, &f);
+    f.store_pfn = 0x40; /* no console page */
+    CHECK_INT(compute(&si, &f, &l, &why), 0);
+    CHECK_INT(l.ring_pages.start, 0x40);
+    CHECK_INT(l.ring_pages.end, 0x41);
+
+    good(&si, &f);
+    f.console_pfn = 0x40; /* no xenstore page */
+    CHECK_INT(compute(&si, &f, &l, &why), 0);
+    CHECK_INT(l.ring_pages.start, 0x40);
+    CHECK_INT(l.ring_pages.end, 0x41);
+
+    good(&si, &f);
+    f.store_pfn = 8192; /* one past the domain's last page */
+    CHECK_INT(compute(&si, &f, &l, &why), -EINVAL);
+    CHECK(why && strstr(why, "xenstore"));
+}
+
 /* Each case breaks one field of a good layout. */
 UNIT_TEST(test_each_bad_field_is_named)
 {
@@ -157,6 +191,7 @@ int main(void)
     static const struct unit_test tests[] = {
         UNIT_ENTRY(test_xen_layout_is_accepted),
         UNIT_ENTRY(test_module_and_domu_pages_are_reserved),
+        UNIT_ENTRY(test_ring_pages_span_the_pages_present),
         UNIT_ENTRY(test_each_bad_field_is_named),
         UNIT_ENTRY(test_too_few_pages_is_refused),
     };

@@ -6,25 +6,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "lib/errno.h"
-#include "lib/printk.h"
 #include "mm/heap.h"
 #include "mm/vmap_space.h"
 #include "arch/x86/page.h"
+#include "mm/tests/host_mm.h"
 #include "lib/tests/unit.h"
-
-int host_page_alloc_init(unsigned long first_pfn, unsigned long nr_frames);
-void host_page_alloc_exit(void);
 
 #define REGION_START (1UL << 44)
 #define REGION_PAGES 64UL
-
-static unsigned long printk_lines;
-
-static void count_sink(const char *text, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        printk_lines += text[i] == '\n';
-}
 
 static uintptr_t page_addr(size_t page)
 {
@@ -96,14 +85,14 @@ UNIT_TEST(reservations_are_first_fit_and_disjoint)
 UNIT_TEST(a_double_release_is_refused)
 {
     struct vmap_space s = fresh_space();
-    unsigned long lines = printk_lines;
+    unsigned long lines = host_mm_printk_lines();
     uintptr_t a, b;
 
     CHECK_INT(vmap_space_reserve(&s, 4, &a), 0);
     CHECK_INT(vmap_space_release(&s, a, 4), 0);
     CHECK(!vmap_space_is_reserved(&s, a, 4));
     CHECK_INT(vmap_space_release(&s, a, 4), -EINVAL);
-    CHECK_INT(printk_lines, lines + 1);
+    CHECK_INT(host_mm_printk_lines(), lines + 1);
     CHECK_INT(vmap_space_free_pages(&s), REGION_PAGES);
     /* Released twice would have counted it twice; reusing it must still work once. */
     CHECK_INT(vmap_space_reserve(&s, 4, &b), 0);
@@ -116,14 +105,14 @@ UNIT_TEST(a_double_release_is_refused)
 UNIT_TEST(a_release_of_what_was_never_reserved_is_refused)
 {
     struct vmap_space s = fresh_space();
-    unsigned long lines = printk_lines;
+    unsigned long lines = host_mm_printk_lines();
 
     CHECK_INT(vmap_space_release(&s, REGION_START, 1), -EINVAL);
     CHECK_INT(vmap_space_release(&s, page_addr(7), 2), -EINVAL);
     CHECK_INT(vmap_space_release(&s, REGION_START - PAGE_SIZE, 1), -EINVAL);
     CHECK_INT(vmap_space_release(&s, page_addr(REGION_PAGES), 1), -EINVAL);
     CHECK_INT(vmap_space_release(&s, 0, 0), -EINVAL);
-    CHECK_INT(printk_lines, lines + 5);
+    CHECK_INT(host_mm_printk_lines(), lines + 5);
     check_whole_region_free(&s);
     vmap_space_destroy(&s);
 }
@@ -131,7 +120,7 @@ UNIT_TEST(a_release_of_what_was_never_reserved_is_refused)
 UNIT_TEST(a_partial_or_overlapping_release_is_refused)
 {
     struct vmap_space s = fresh_space();
-    unsigned long lines = printk_lines;
+    unsigned long lines = host_mm_printk_lines();
     uintptr_t a, b;
 
     CHECK_INT(vmap_space_reserve(&s, 4, &a), 0);
@@ -143,7 +132,7 @@ UNIT_TEST(a_partial_or_overlapping_release_is_refused)
     CHECK_INT(vmap_space_release(&s, a, 8), -EINVAL);                 /* a and b together */
     CHECK_INT(vmap_space_release(&s, b, 5), -EINVAL);                 /* past b, into free space */
     CHECK_INT(vmap_space_release(&s, a + 2 * PAGE_SIZE, 4), -EINVAL); /* across a and b */
-    CHECK_INT(printk_lines, lines + 7);
+    CHECK_INT(host_mm_printk_lines(), lines + 7);
     CHECK(!vmap_space_is_reserved(&s, a, 2));
     CHECK(!vmap_space_is_reserved(&s, a, 8));
     CHECK(vmap_space_is_reserved(&s, a, 4));
@@ -242,24 +231,10 @@ static const struct unit_test tests[] = {
 
 int main(void)
 {
-    struct heap_stats stats;
-    int rc = host_page_alloc_init(100, 2048);
+    int rc;
 
-    if (rc) {
-        printf("host_page_alloc_init: %d\n", rc);
+    if (host_mm_init(100, 2048))
         return 1;
-    }
-    if (printk_add_sink(count_sink)) {
-        printf("printk_add_sink failed\n");
-        return 1;
-    }
     rc = unit_main(tests, UNIT_COUNT(tests));
-    /* Every extent the bookkeeping allocated went back to the heap. */
-    heap_get_stats(&stats);
-    if (stats.allocations != 0) {
-        printf("leak: %lu heap objects still allocated\n", stats.allocations);
-        rc = 1;
-    }
-    host_page_alloc_exit();
-    return rc;
+    return host_mm_exit() ? 1 : rc;
 }
