@@ -1,7 +1,20 @@
 # shellcheck shell=bash
-# What the dom0 tier (tests/dom0/run) and the full-rig tier (tests/stack/run) both do
-# with a finished console log: run a scenario's checks on it, and, when it fails, show
-# the lines that say why, so that one CI log is enough to diagnose a failure.
+# What the dom0 tier (tests/dom0/run) and the full-rig tier (tests/stack/run) both do:
+# pick the scenarios named on the command line, run a scenario's checks on its
+# finished console log, and report it, with the lines that say why when it failed, so
+# that one CI log is enough to diagnose a failure.
+
+# scenario_wanted NAME [SELECTED...]: is NAME among the scenarios the command line
+# named (all are, when it named none)?
+scenario_wanted() {
+    local name=$1 selected
+    shift
+    [ $# -gt 0 ] || return 0
+    for selected; do
+        [ "$selected" != "$name" ] || return 0
+    done
+    return 1
+}
 
 # check_log LOG CHECK...: each CHECK is an extended regular expression LOG must
 # match, !REGEX that it must not match, or @FUNCTION [ARGS] to run FUNCTION ARGS LOG
@@ -21,6 +34,21 @@ check_log() {
             grep -Eq -- "$check" "$log" || { echo "did not print '$check'"; return 1; }
         fi
     done
+}
+
+# report_scenario ID WHY LOG KIND: "ok   ID" when WHY is empty, else "FAIL ID: WHY
+# (KIND: LOG)" and the lines of LOG that explain it. Counts the scenario in the
+# caller's passed or failed.
+report_scenario() {
+    local id=$1 why=$2 log=$3 kind=$4
+    if [ -z "$why" ]; then
+        echo "ok   $id"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $id: $why ($kind: $log)"
+        failure_excerpt "$log"
+        failed=$((failed + 1))
+    fi
 }
 
 # failure_excerpt LOG: the lines of LOG that explain a failure (failed tests and

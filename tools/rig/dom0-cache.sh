@@ -33,8 +33,10 @@ DOM0_XENSTORE_CMDS=(read write ls list exists rm chmod watch)
 # loads the first five at boot and the rest when a scenario folder asks for them.
 DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
     llc stp bridge xen-netback loop xen-blkback)
-# The rig files that go into the image; a change to any of them makes a new image.
-DOM0_RIG_FILES=(init scenario-lib.sh dom0-cache.sh)
+# The scenario scripts' libraries, which go into the image's /rig, and every rig file
+# whose change makes a new image.
+DOM0_RIG_LIBS=(scenario-main.sh scenario-lib.sh clock.sh log-pump.sh)
+DOM0_RIG_FILES=(init dom0-cache.sh "${DOM0_RIG_LIBS[@]}")
 DOM0_HELPERS=(grant-read sigmask)
 DOM0_LIBDIR=usr/lib/x86_64-linux-gnu
 
@@ -276,8 +278,8 @@ dom0_cache__assemble() {
     kver=$(cat "$DOM0_LINUX_DIR/version")
     mkdir -p "$root/lib/modules/$kver" && cp "$DOM0_LINUX_DIR"/modules/* "$root/lib/modules/$kver/" || return 1
 
-    install -m 755 "$DOM0_RIG_DIR/init" "$root/init" &&
-        install -m 644 "$DOM0_RIG_DIR/scenario-lib.sh" "$root/rig/scenario-lib.sh" || return 1
+    install -m 755 "$DOM0_RIG_DIR/init" "$root/init" || return 1
+    for f in "${DOM0_RIG_LIBS[@]}"; do install -m 644 "$DOM0_RIG_DIR/$f" "$root/rig/$f" || return 1; done
     # init runs under busybox sh, which lacks some of bash's syntax: a line it cannot
     # parse would kill dom0's init, and with it Linux, at the first scenario.
     if ! n=$("$root/bin/busybox" sh -n "$root/init" 2>&1); then

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Dom0-side helpers for the full rig's scenario scripts (bash). dom0's init
-# (tools/rig/init) runs each /scenarios/NAME.sh through rig_main, in /scenarios, with
-# this file loaded; everything a script prints lands in its log, NAME.log on the host.
+# (tools/rig/init) runs each /scenarios/NAME.sh through rig_main
+# (tools/rig/scenario-main.sh), in /scenarios, with this file loaded; everything a
+# script prints lands in its log, NAME.log on the host.
 # A scenario reads like:
 #
 #   rig_create hello.cfg                          # xl create; its console is followed
@@ -37,42 +38,23 @@
 # coprocess inherits that mask: the watch rig_wait_end starts then ignored the
 # SIGTERM that ends it, and the scenario hung in wait. Other programs get the same
 # treatment in case another path inherits it (libxl relies on SIGCHLD).
+#
+# This file holds the steps; tools/rig/clock.sh the time and sleeping, and
+# tools/rig/log-pump.sh the process that carries a script's output and its domains'
+# consoles to the host.
 
 # shellcheck disable=SC2034 # RIG_DOMID, RIG_MATCH: for the scenario scripts
-RIG_SCENARIOS=/scenarios
-RIG_CONSOLE_DIR=/var/log/xen/console
-RIG_STATE=/run/rig
-# How often new output is looked for: finer than a domU's boot milestones.
-RIG_POLL=0.02
+# shellcheck source=tools/rig/clock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/clock.sh"
+# shellcheck source=tools/rig/log-pump.sh
+. "$(dirname "${BASH_SOURCE[0]}")/log-pump.sh"
 
-# Per domain name: its id, the key of its console in the pump, the pid of its xl
-# create, the fd and partial line rig_wait_console reads with, and how it ended.
-declare -A RIG__DOMID=() RIG__KEY=() RIG__XL=() RIG__FD=() RIG__WPART=() RIG__ENDED=()
-RIG__GEN=0
-
-# Sets RIG_NOW to dom0's time, "seconds.milliseconds" (init gives the offset from
-# bash's clock to dom0's uptime).
-rig_now() {
-    local us=$((${EPOCHREALTIME/./} + ${RIG_CLOCK_OFFSET_US:-0}))
-    printf -v RIG_NOW '%d.%03d' $((us / 1000000)) $((us / 1000 % 1000))
-}
+# Per domain name: its id, the pid of its xl create, the fd and partial line
+# rig_wait_console reads with, and how it ended.
+declare -A RIG__DOMID=() RIG__XL=() RIG__FD=() RIG__WPART=() RIG__ENDED=()
 
 rig_log() {
     printf 'rig: %s\n' "$*"
-}
-
-# Sleeps without starting a process: a read that times out on a FIFO nobody writes.
-rig__sleep() {
-    read -r -t "$1" -u "$RIG__SLEEP_FD" _
-}
-
-# Sets RIG__US to bash's clock in microseconds, plus $1 seconds if given.
-rig__clock() {
-    local s=${1:-0} frac
-    frac=${s#*.}
-    [ "$frac" = "$s" ] && frac=0
-    frac=${frac}000000
-    RIG__US=$((${EPOCHREALTIME/./} + ${s%%.*} * 1000000 + 10#${frac:0:6}))
 }
 
 # The domain a function acts on: its argument, or the last one created.
@@ -124,13 +106,8 @@ rig_create() {
         rig_log "error: no name in $cfg"
         return 1
     fi
-    [ -z "${RIG__KEY[$name]:-}" ] || rig__unfollow "$name"
-    # xenconsoled appends to a log that is there already: start from nothing.
+    rig__follow "$name"
     log=$RIG_CONSOLE_DIR/guest-$name.log
-    rm -f "$log"
-    RIG__GEN=$((RIG__GEN + 1))
-    RIG__KEY[$name]=$RIG__GEN.$name
-    : >"$RIG_STATE/follow/${RIG__KEY[$name]}"
     unset "RIG__FD[$name]" "RIG__ENDED[$name]" "RIG__DOMID[$name]"
     RIG__WPART[$name]=""
     rig_now
@@ -354,141 +331,4 @@ rig__watch_stop() {
     kill "$RIG__WATCH_PID" 2>/dev/null
     wait "$RIG__WATCH_PID" 2>/dev/null
     return 0
-}
-
-# Stops copying a domain's console, once the log has stopped growing (xenconsoled
-# may still be copying the last output of a domain that is already down) and the
-# pump has copied all of it.
-rig__unfollow() {
-    local name=$1 log=$RIG_CONSOLE_DIR/guest-$1.log f size last=-1 quiet=0 i
-    f=$RIG_STATE/follow/${RIG__KEY[$name]}
-    [ -e "$f" ] || return 0
-    for ((i = 0; i < 40 && quiet < 3; i++)); do
-        size=$(stat -c %s "$log" 2>/dev/null || echo 0)
-        if [ "$size" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0; fi
-        last=$size
-        rig__sleep 0.05
-    done
-    mv "$f" "$f.done"
-    for ((i = 0; i < 200; i++)); do
-        [ -e "$f.done" ] || break
-        rig__sleep "$RIG_POLL"
-    done
-}
-
-# The pump (a background process) is the one writer of the scenario's lines to the
-# console, for tools/xen-rig: what the script prints ($RIG_STATE/out) and the console
-# log of each followed domain ($RIG_STATE/follow/KEY, KEY = N.NAME, names one;
-# KEY.done asks to copy the rest and let go). Each round takes the consoles first, so
-# that a step's reaction to console output comes after that output.
-rig__pump() {
-    local f key log n out_fd stopping=0
-    local -A fd=()
-    declare -A RIG__PART=() RIG__FIRST=()
-    exec {out_fd}<"$RIG_STATE/out"
-    while :; do
-        [ -e "$RIG_STATE/stop" ] && stopping=1
-        RIG__GOT=0
-        for f in "$RIG_STATE"/follow/*; do
-            [ -e "$f" ] || continue
-            key=${f##*/}
-            key=${key%.done}
-            if [ -z "${fd[$key]:-}" ]; then
-                # xenconsoled opens a domain's log when it notices the new domain.
-                log=$RIG_CONSOLE_DIR/guest-${key#*.}.log
-                if [ -e "$log" ]; then
-                    exec {n}<"$log"
-                    fd[$key]=$n RIG__PART[$key]="" RIG__FIRST[$key]=1
-                fi
-            fi
-            [ -z "${fd[$key]:-}" ] || rig__drain "${fd[$key]}" "$key"
-            if [ "$f" != "${f%.done}" ]; then
-                [ -z "${RIG__PART[$key]:-}" ] || rig__emit "${RIG__PART[$key]}"
-                n=${fd[$key]:-}
-                [ -z "$n" ] || exec {n}<&-
-                unset "fd[$key]" "RIG__PART[$key]"
-                rm -f "$f"
-            fi
-        done
-        rig__drain "$out_fd" out
-        if [ $RIG__GOT = 0 ] && [ $stopping = 1 ]; then
-            [ -z "${RIG__PART[out]:-}" ] || rig__emit "${RIG__PART[out]}"
-            return 0
-        fi
-        [ $RIG__GOT = 1 ] || rig__sleep "$RIG_POLL"
-    done
-}
-
-# Copies the complete lines waiting on fd $1 and keeps a partial one for later
-# (read leaves it in $line at the end of the file). Sets RIG__GOT when it read any.
-rig__drain() {
-    local fd=$1 key=$2 line
-    while IFS= read -r -u "$fd" line; do
-        rig__got "$key"
-        rig__emit "${RIG__PART[$key]:-}$line"
-        RIG__PART[$key]=""
-    done
-    if [ -n "$line" ]; then
-        rig__got "$key"
-        RIG__PART[$key]+=$line
-    fi
-}
-
-rig__got() {
-    RIG__GOT=1
-    [ -n "${RIG__FIRST[$1]:-}" ] || return 0
-    unset "RIG__FIRST[$1]"
-    rig_now
-    rig__emit "rig: time first-output $RIG_NOW"
-}
-
-# One line for tools/xen-rig; a guest's "\r\n" loses its "\r".
-rig__emit() {
-    rig_now
-    printf '@rig %s %s %s\n' "$RIG_NAME" "$RIG_NOW" "${1%$'\r'}" >&"$RIG__CONSOLE"
-}
-
-# At the end of a scenario: domains it did not wait for are destroyed and reported,
-# and the pump copies the rest.
-rig__finish() {
-    local name pid
-    # A scenario that ended while xenconsoled was stopped must not leave it so.
-    pid=$(cat /run/xen/xenconsoled.pid 2>/dev/null) && [ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null
-    for name in "${!RIG__DOMID[@]}"; do
-        [ -n "${RIG__ENDED[$name]:-}" ] && continue
-        if [ "$(rig__state "$name")" != gone ]; then
-            rig_log "domain $name still there at the end of the scenario: destroying it"
-            rig__xl destroy "$name" 2>/dev/null
-        fi
-        rig__unfollow "$name"
-    done
-    # An xl create still running gets a few seconds to finish and say how it went.
-    for ((pid = 0; pid < 100 && ${#RIG__XL[@]} > 0; pid++)); do
-        for name in "${!RIG__XL[@]}"; do rig__xl_done "$name"; done
-        [ ${#RIG__XL[@]} -eq 0 ] || rig__sleep 0.03
-    done
-    for pid in $(jobs -p); do
-        [ "$pid" = "$RIG__PUMP" ] || kill "$pid" 2>/dev/null
-    done
-    : >"$RIG_STATE/stop"
-    wait "$RIG__PUMP"
-}
-
-# rig_main NAME: runs /scenarios/NAME.sh (called by init). What the script prints
-# goes to a file for the pump: bash reads a pipe one byte per system call, which
-# costs a PV dom0 under TCG too much.
-rig_main() {
-    RIG_NAME=$1
-    rm -rf "$RIG_STATE" && mkdir -p "$RIG_STATE/follow" && mkfifo "$RIG_STATE/sleep" || return 1
-    exec {RIG__SLEEP_FD}<>"$RIG_STATE/sleep"
-    exec {RIG__CONSOLE}>&1 >"$RIG_STATE/out" 2>&1
-    rig__pump &
-    RIG__PUMP=$!
-    # Its stamps are only as good as its share of dom0's one vCPU, which xl create
-    # would otherwise take for seconds.
-    renice -n -10 -p "$RIG__PUMP" >/dev/null
-    trap rig__finish EXIT
-    cd "$RIG_SCENARIOS" || exit 1
-    # shellcheck disable=SC1090
-    . "./$RIG_NAME.sh"
 }
