@@ -9,7 +9,7 @@
 #include "lib/printk.h"
 #include "mm/heap.h"
 #include "mm/vmap_space.h"
-#include "arch/x86/page.h"
+#include "arch/page.h"
 #include "lib/tests/unit.h"
 
 int host_page_alloc_init(unsigned long first_pfn, unsigned long nr_frames);

@@ -2,8 +2,8 @@
  * Exceptions and Xen's callbacks on x86_64 PV: the saved register frame, and how a
  * higher layer claims a vector or the event upcall without arch/ knowing about it.
  */
-#ifndef ARCH_X86_TRAPS_H
-#define ARCH_X86_TRAPS_H
+#ifndef ARCH_TRAPS_H
+#define ARCH_TRAPS_H
 
 #include <stdbool.h>
 #include <stdint.h>
