@@ -20,6 +20,14 @@ LD := ld
 NM := nm
 XEN_HEADERS ?= /usr/include/xen
 
+# The architecture, and the kind of Xen guest on it, that the kernel is built for.
+# Code above arch/ includes the architecture's interface as "arch/NAME.h": first the
+# guest kind's own headers, then those the architecture shares between its kinds.
+ARCH ?= x86
+XEN_GUEST ?= pv
+ARCH_INCLUDES := -iquote $(ROOT)/arch/$(ARCH)/$(XEN_GUEST)/include \
+	-iquote $(ROOT)/arch/$(ARCH)/include
+
 # The Xen interface this kernel is written against (xen/xen-compat.h).
 XEN_INTERFACE_VERSION := 0x00040e00
 
@@ -31,7 +39,7 @@ XEN_INTERFACE_VERSION := 0x00040e00
 # an overflow always lands on the guard page below a thread's stack, never beyond it.
 KERNEL_COMMON := -O2 -g -pipe \
 	-ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-I$(O)/include -iquote $(ROOT) \
+	-I$(O)/include $(ARCH_INCLUDES) -iquote $(ROOT) \
 	-D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
 	-mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx -mno-sse2 -mno-avx \
 	-fno-pic -fno-pie -fno-stack-protector -fstack-clash-protection -fno-common -fno-builtin \
@@ -52,9 +60,9 @@ CORE_OBJS := \
 	lib/panic.o lib/symbols.o lib/date.o lib/escape.o \
 	arch/x86/boot.o arch/x86/elfnotes.o arch/x86/hypercall_page.o \
 	arch/x86/trap_entry.o arch/x86/traps.o arch/x86/trap_names.o arch/x86/nmi.o arch/x86/fault_report.o \
-	arch/x86/backtrace.o arch/x86/setup.o arch/x86/shutdown.o arch/x86/probe.o \
-	arch/x86/switch.o arch/x86/context.o \
-	mm/layout.o mm/pagetable.o mm/direct_map.o mm/buddy.o mm/page_alloc.o mm/heap.o \
+	arch/x86/backtrace.o arch/x86/pv/setup.o arch/x86/shutdown.o arch/x86/probe.o \
+	arch/x86/switch.o arch/x86/context.o arch/x86/pv/pagetable.o arch/x86/pv/direct_map.o \
+	mm/layout.o mm/buddy.o mm/page_alloc.o mm/heap.o \
 	mm/vmap.o mm/vmap_space.o mm/init.o \
 	xen/xencons.o xen/console_ring.o xen/time.o xen/events.o xen/evtchn_2l.o xen/evtchn_fifo.o \
 	xen/gnttab.o \

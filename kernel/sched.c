@@ -5,8 +5,8 @@
  * with events masked. schedule() masks them, switches, and restores the mask the
  * thread had when it left: each thread carries its own mask state across a switch.
  */
-#include "arch/x86/backtrace.h"
-#include "arch/x86/context.h"
+#include "arch/backtrace.h"
+#include "arch/context.h"
 #include "lib/panic.h"
 #include "kernel/sched.h"
 #include "xen/events.h"

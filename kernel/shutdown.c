@@ -5,7 +5,7 @@
 #include <xen/sched.h>
 
 #include "lib/printk.h"
-#include "arch/x86/shutdown.h"
+#include "arch/shutdown.h"
 #include "kernel/shutdown.h"
 
 void kernel_poweroff(void)

@@ -10,7 +10,7 @@
 #include "lib/escape.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "arch/x86/setup.h"
+#include "arch/setup.h"
 #include "kernel/test.h"
 #include "xen/time.h"
 

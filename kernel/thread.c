@@ -6,9 +6,9 @@
  * cannot free the stack it runs on, so an exited thread is freed by whoever joins it
  * or, if detached, by the idle thread's housekeeping.
  */
-#include "arch/x86/context.h"
-#include "arch/x86/fault_report.h"
-#include "arch/x86/page.h"
+#include "arch/context.h"
+#include "arch/fault_report.h"
+#include "arch/page.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -172,7 +172,7 @@ static const struct thread *thread_owning_guard(uintptr_t addr)
     return NULL;
 }
 
-/* For the fault report and panic (arch/x86/fault_report.h): who was running. */
+/* For the fault report and panic (arch/x86/include/arch/fault_report.h): who was running. */
 static void report_thread_context(bool have_fault_addr, uintptr_t fault_addr)
 {
     const struct thread *self = sched_current();

@@ -10,13 +10,12 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
-#include "arch/x86/page.h"
-#include "arch/x86/setup.h"
-#include "mm/direct_map.h"
+#include "arch/direct_map.h"
+#include "arch/page.h"
+#include "arch/setup.h"
 #include "mm/layout.h"
 #include "mm/init.h"
 #include "mm/page_alloc.h"
-#include "mm/pagetable.h"
 #include "mm/vmap.h"
 
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
@@ -32,7 +31,7 @@ static void report_range(const char *what, const struct pfn_range *r)
                r->end << PAGE_SHIFT, r->end - r->start, r->end - r->start == 1 ? "" : "s");
 }
 
-static struct direct_map_stats stats;
+static struct direct_map direct_map;
 
 void mm_report(void)
 {
@@ -50,15 +49,15 @@ void mm_report(void)
     report_range("boot tables", &layout.page_tables);
     printk("  %-14s 0x%08lx - 0x%08lx (Xen mapped up to %#lx; %lu tables added, "
            "%lu mmu_update calls)\n",
-           "direct map", 0UL, layout.nr_pages << PAGE_SHIFT, layout.xen_mapped_end << PAGE_SHIFT,
-           stats.new_tables, stats.hypercalls);
+           "direct map", 0UL, layout.nr_pages << PAGE_SHIFT,
+           direct_map.xen_mapped_end << PAGE_SHIFT, direct_map.new_tables, direct_map.hypercalls);
     printk("  %-14s %lu pages (%lu KiB) free from pfn %#lx; kernel uses %lu pages\n",
            "page allocator", free, free << 2, layout.first_free, layout.nr_pages - free);
     printk("  %-14s size classes 16 B - 2 KiB, larger from the page allocator\n", "heap");
     printk("  %-14s %#lx - %#lx (%lu GiB), for stacks and second mappings\n", "virtual areas",
            VMAP_START, VMAP_START + (VMAP_PAGES << PAGE_SHIFT), VMAP_PAGES >> 18);
     printk("  %-14s page 0, the boot stack's guard page; text read-only%s\n", "unmapped",
-           pt_nx() ? ", data non-executable" : " (no NX on this CPU)");
+           direct_map.data_nx ? ", data non-executable" : " (no NX on this CPU)");
 }
 
 void mm_init(void)
@@ -82,9 +81,8 @@ void mm_init(void)
     if (rc)
         panic("memory: %s (%s)\n", why, rc == -ENOMEM ? "too little memory" : "bad start_info");
 
-    pt_init((pte_t *)si->pt_base);
-    direct_map_build(&layout, &stats);
-    direct_map_protect(&layout);
+    direct_map_build(&direct_map, layout.nr_pages, &layout.first_free);
+    direct_map_protect(&direct_map, &layout.page_tables);
     page_alloc_init(&layout);
     rc = vmap_init();
     if (rc)

@@ -9,7 +9,7 @@
 #include <xen/xen.h>
 
 #include "lib/errno.h"
-#include "arch/x86/page.h"
+#include "arch/page.h"
 #include "mm/layout.h"
 
 /* The direct map ends below the virtual areas (mm/vmap.h): at most 16 TiB. */

@@ -9,10 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Frame ranges are half-open: [start, end). A range with start == end is empty. */
-struct pfn_range {
-    unsigned long start, end;
-};
+#include "arch/page.h"
 
 struct mm_layout {
     unsigned long nr_pages;
@@ -23,7 +20,6 @@ struct mm_layout {
     struct pfn_range module;      /* the boot module (mod_start, mod_len), often empty */
     struct pfn_range ring_pages;  /* a domU's xenstore and console pages */
     unsigned long first_free;     /* the first frame after all of the above */
-    unsigned long xen_mapped_end; /* frames below this were mapped by Xen's tables */
 };
 
 /*

@@ -5,7 +5,7 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
-#include "arch/x86/page.h"
+#include "arch/page.h"
 #include "mm/buddy.h"
 #include "mm/layout.h"
 #include "mm/page_alloc.h"

@@ -8,8 +8,8 @@
 #include "lib/panic.h"
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "arch/pagetable.h"
 #include "mm/page_alloc.h"
-#include "mm/pagetable.h"
 #include "mm/vmap.h"
 #include "mm/vmap_space.h"
 
@@ -91,8 +91,7 @@ void *vmap_map_mfns(const mfn_t *mfns, size_t n)
 
     if (!va)
         return NULL;
-    rc = pt_map_frames(va, mfns, n, PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY | pt_nx(),
-                       zeroed_table_page);
+    rc = pt_map_frames(va, mfns, n, zeroed_table_page);
     if (rc) {
         printk("vmap: mapping %zu frames at %#lx failed: %d\n", n, va, rc);
         /* Some of the frames may be mapped: clear them before the range can be reused. */
@@ -122,12 +121,11 @@ void *vmap_reserve_tables(size_t n)
 /* The first page of [va, va + n pages) that still has a present entry, or n. */
 static size_t first_mapped(uintptr_t va, size_t n)
 {
+    mfn_t mfn;
     size_t i;
 
     for (i = 0; i < n; i++) {
-        pte_t *l1e = pt_lookup(va + i * PAGE_SIZE, 1);
-
-        if (l1e && (*l1e & PTE_PRESENT))
+        if (pt_mapped_frame(va + i * PAGE_SIZE, &mfn))
             break;
     }
     return i;
@@ -187,9 +185,7 @@ void *vmap_alloc_stack(size_t pages)
     va = reserve(pages + 1);
     if (!va)
         goto free_frames;
-    if (pt_map_frames(va + PAGE_SIZE, mfns, pages,
-                      PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY | pt_nx(),
-                      zeroed_table_page) != 0) {
+    if (pt_map_frames(va + PAGE_SIZE, mfns, pages, zeroed_table_page) != 0) {
         rc = unmap_pages(va + PAGE_SIZE, pages);
         if (rc) {
             /* The frames may still be mapped there: they are kept with the range. */
@@ -221,10 +217,10 @@ int vmap_free_stack(void *base, size_t pages)
         return -EINVAL;
     }
     for (i = 0; i < pages; i++) {
-        pte_t *l1e = pt_lookup((uintptr_t)base + i * PAGE_SIZE, 1);
+        mfn_t mfn;
 
-        if (l1e && (*l1e & PTE_PRESENT))
-            frames[n++] = pfn_to_virt(mfn_to_pfn(pte_mfn(*l1e)));
+        if (pt_mapped_frame((uintptr_t)base + i * PAGE_SIZE, &mfn))
+            frames[n++] = mfn_to_virt(mfn);
     }
     /* Unmapped before the frames go back, so no stale mapping can reach them. */
     rc = unmap_pages((uintptr_t)base, pages);

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/x86/page.h"
+#include "arch/page.h"
 
 /* 16 TiB, above any direct map (mm/layout.c caps the domain's size there). */
 #define VMAP_START (1UL << 44)

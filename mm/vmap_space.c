@@ -8,7 +8,7 @@
 #include "lib/printk.h"
 #include "mm/heap.h"
 #include "mm/vmap_space.h"
-#include "arch/x86/page.h"
+#include "arch/page.h"
 
 struct vmap_extent {
     uintptr_t start;

@@ -17,7 +17,8 @@ HOST_CC ?= gcc
 HOST_DIR := $(O)/host
 HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 # Xen's headers (for struct start_info) want <stdint.h> first and an interface version.
-HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror $(HOST_SANITIZE) -iquote $(ROOT) \
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror $(HOST_SANITIZE) \
+	$(ARCH_INCLUDES) -iquote $(ROOT) \
 	-include stdint.h -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) -MMD -MP
 HOST_RENAMED_CFLAGS := $(HOST_CFLAGS) -include $(ROOT)/lib/tests/host_names.h
 

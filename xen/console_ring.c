@@ -24,7 +24,7 @@
  * the line "console: N bytes dropped", where the gap is.
  */
 #include "lib/string.h"
-#include "arch/x86/cpu.h"
+#include "arch/cpu.h"
 #include "xen/console_ring.h"
 
 #define PENDING_MASK (CONSOLE_PENDING_SIZE - 1)

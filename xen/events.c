@@ -6,9 +6,9 @@
  * Handlers live in a table indexed by port, in pages allocated as ports appear, so
  * the 131,072 ports FIFO allows cost nothing until they are used.
  */
-#include "arch/x86/hypercall.h"
-#include "arch/x86/page.h"
-#include "arch/x86/traps.h"
+#include "arch/hypercall.h"
+#include "arch/page.h"
+#include "arch/traps.h"
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/printk.h"

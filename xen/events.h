@@ -18,7 +18,7 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
-#include "arch/x86/setup.h"
+#include "arch/setup.h"
 
 typedef void (*evtchn_handler_fn)(evtchn_port_t port, void *arg);
 

@@ -8,7 +8,7 @@
  * selector names. Xen writes the same words from other CPUs, so every change the
  * guest makes is an atomic read-modify-write.
  */
-#include "arch/x86/setup.h"
+#include "arch/setup.h"
 #include "lib/errno.h"
 #include "xen/events.h"
 #include "xen/evtchn_abi.h"

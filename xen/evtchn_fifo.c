@@ -10,14 +10,14 @@
  * first, one event at a time. EVTCHNOP_init_control switches the domain to FIFO; any
  * event pending under the 2-level ABI at that moment is lost.
  */
-#include "arch/x86/page.h"
+#include "arch/page.h"
 #include "lib/errno.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "mm/page_alloc.h"
 #include "xen/events.h"
 #include "xen/evtchn_abi.h"
-#include "arch/x86/hypercall.h"
+#include "arch/hypercall.h"
 
 #define WORDS_PER_PAGE  (PAGE_SIZE / sizeof(event_word_t))
 #define MAX_ARRAY_PAGES (EVTCHN_FIFO_NR_CHANNELS / WORDS_PER_PAGE)

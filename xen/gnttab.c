@@ -11,8 +11,8 @@
  * domid and frame first, a barrier, then flags; and revoking is a compare-exchange
  * of flags to 0 that must fail while either busy bit is set.
  */
-#include "arch/x86/cpu.h"
-#include "arch/x86/hypercall.h"
+#include "arch/cpu.h"
+#include "arch/hypercall.h"
 #include "lib/errno.h"
 #include "lib/printk.h"
 #include "mm/heap.h"

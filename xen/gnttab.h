@@ -13,7 +13,7 @@
 #include <xen/xen.h>
 #include <xen/grant_table.h>
 
-#include "arch/x86/page.h"
+#include "arch/page.h"
 
 /* Map the table (GNTTABOP_query_size, GNTTABOP_setup_table); 0 or a Xen error. */
 int gnttab_init(void);

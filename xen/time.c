@@ -9,9 +9,9 @@
  * The wall clock is a base in shared_info (wc_sec, wc_sec_hi, wc_nsec: the Unix time at
  * system time 0) under its own version counter; now is that base plus system time.
  */
-#include "arch/x86/cpu.h"
-#include "arch/x86/hypercall.h"
-#include "arch/x86/setup.h"
+#include "arch/cpu.h"
+#include "arch/hypercall.h"
+#include "arch/setup.h"
 #include "lib/printk.h"
 #include "xen/events.h"
 #include "xen/time.h"

@@ -16,9 +16,9 @@
 #include <xen/sched.h>
 
 #include "lib/printk.h"
-#include "arch/x86/cpu.h"
-#include "arch/x86/hypercall.h"
-#include "arch/x86/page.h"
+#include "arch/cpu.h"
+#include "arch/hypercall.h"
+#include "arch/page.h"
 #include "xen/xencons.h"
 #include "xen/console_ring.h"
 #include "xen/events.h"

@@ -6,8 +6,8 @@
  */
 #include <xen/version.h>
 
-#include "arch/x86/hypercall.h"
-#include "arch/x86/setup.h"
+#include "arch/hypercall.h"
+#include "arch/setup.h"
 #include "kernel/app.h"
 #include "kernel/sched.h"
 #include "kernel/semaphore.h"

@@ -7,7 +7,7 @@
 
 #include "lib/printk.h"
 #include "lib/symbols.h"
-#include "arch/x86/backtrace.h"
+#include "arch/backtrace.h"
 
 #define BACKTRACE_MAX_FRAMES 32
 

@@ -8,7 +8,7 @@
  * start_kernel(start_info). It lives alone in page 0, which is unmapped once the
  * kernel runs.
  */
-#include "arch/x86/page.h"
+#include "arch/page.h"
 
 #define BOOT_STACK_SIZE (32 * 1024)
 

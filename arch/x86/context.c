@@ -1,7 +1,7 @@
 /*
  * The first frame of a new thread's stack, in the order arch/x86/switch.S pops it.
  */
-#include "arch/x86/context.h"
+#include "arch/context.h"
 
 extern char arch_thread_entry[];
 

@@ -3,9 +3,9 @@
  * kernel got there. Printed once, before the domain is shut down as crashed.
  */
 #include "lib/printk.h"
-#include "arch/x86/backtrace.h"
-#include "arch/x86/fault_report.h"
-#include "arch/x86/setup.h"
+#include "arch/backtrace.h"
+#include "arch/fault_report.h"
+#include "arch/setup.h"
 #include "arch/x86/trap_names.h"
 
 /* Page-fault error code bits (Intel SDM vol. 3, 4.7). */

@@ -7,7 +7,7 @@
  * saying so: an NMI that comes while this one is handled waits for that iret.
  */
 #include "lib/printk.h"
-#include "arch/x86/nmi.h"
+#include "arch/nmi.h"
 
 static unsigned long received;
 

@@ -7,7 +7,7 @@
  * functions are never inlined or cloned, so each label exists once.
  */
 #include "lib/errno.h"
-#include "arch/x86/probe.h"
+#include "arch/probe.h"
 
 extern char probe_read_insn[], probe_read_done[], probe_write_insn[], probe_write_done[];
 

@@ -4,11 +4,11 @@
 #include <xen/sched.h>
 
 #include "lib/printk.h"
-#include "arch/x86/backtrace.h"
-#include "arch/x86/cpu.h"
-#include "arch/x86/fault_report.h"
-#include "arch/x86/hypercall.h"
-#include "arch/x86/shutdown.h"
+#include "arch/backtrace.h"
+#include "arch/cpu.h"
+#include "arch/fault_report.h"
+#include "arch/hypercall.h"
+#include "arch/shutdown.h"
 
 void arch_shutdown(unsigned int reason)
 {

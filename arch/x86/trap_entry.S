@@ -6,7 +6,7 @@
  * error code for vectors that have one, and on top the guest's %rcx and %r11, which
  * Xen's own return path clobbered. Each stub restores those two, pushes a uniform
  * error code and vector, and joins trap_common, which saves every register into a
- * struct trap_frame (arch/x86/traps.h) and calls trap_dispatch(frame).
+ * struct trap_frame (arch/x86/include/arch/traps.h) and calls trap_dispatch(frame).
  *
  * A PV kernel runs in ring 3 and cannot use iretq to restore its event mask, so it
  * returns through the iret hypercall, which takes struct iret_context
@@ -15,8 +15,8 @@
  */
 #include <xen/xen.h>
 
-#include "arch/x86/hypercall.h"
-#include "arch/x86/traps.h"
+#include "arch/hypercall.h"
+#include "arch/traps.h"
 
 /*
  * One entry stub: take back %rcx and %r11, drop them and any extra words Xen pushed

@@ -4,7 +4,7 @@
  */
 #include <stddef.h>
 
-#include "arch/x86/traps.h"
+#include "arch/traps.h"
 #include "arch/x86/trap_names.h"
 
 /*

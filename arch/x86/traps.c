@@ -11,13 +11,13 @@
 
 #include "lib/errno.h"
 #include "lib/panic.h"
-#include "arch/x86/hypercall.h"
-#include "arch/x86/fault_report.h"
-#include "arch/x86/nmi.h"
-#include "arch/x86/probe.h"
-#include "arch/x86/setup.h"
-#include "arch/x86/shutdown.h"
-#include "arch/x86/traps.h"
+#include "arch/hypercall.h"
+#include "arch/fault_report.h"
+#include "arch/nmi.h"
+#include "arch/probe.h"
+#include "arch/setup.h"
+#include "arch/shutdown.h"
+#include "arch/traps.h"
 
 extern const unsigned long trap_entry_table[TRAP_NR_VECTORS];
 extern char event_callback_entry[], failsafe_callback_entry[], nmi_callback_entry[];

@@ -15,7 +15,7 @@
 #include "lib/errno.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "arch/x86/cpu.h"
+#include "arch/cpu.h"
 #include "mm/heap.h"
 #include "drivers/xenbus/xs_comms.h"
 

@@ -8,7 +8,7 @@
 #include "lib/errno.h"
 #include "mm/heap.h"
 #include "mm/vmap_space.h"
-#include "arch/x86/page.h"
+#include "arch/page.h"
 #include "mm/tests/host_mm.h"
 #include "lib/tests/unit.h"
 

@@ -2,7 +2,7 @@
  * Memory micro-benchmarks, run by tools/bench (tests=bench_mm): they print figures and
  * check nothing. Under QEMU's TCG the absolute numbers are inflated; compare runs.
  */
-#include "arch/x86/cpu.h"
+#include "arch/cpu.h"
 #include "kernel/test.h"
 #include "lib/printk.h"
 #include "mm/heap.h"

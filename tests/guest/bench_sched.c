@@ -3,7 +3,7 @@
  * (tests=bench_sched): they print figures and check nothing. Under QEMU's TCG the
  * absolute numbers are inflated; compare runs.
  */
-#include "arch/x86/cpu.h"
+#include "arch/cpu.h"
 #include "kernel/sched.h"
 #include "kernel/test.h"
 #include "tests/guest/bench.h"

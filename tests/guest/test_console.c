@@ -9,7 +9,7 @@
 #include "lib/vsnprintf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "arch/x86/cpu.h"
+#include "arch/cpu.h"
 #include "xen/xencons.h"
 #include "xen/console_ring.h"
 #include "xen/time.h"

@@ -7,7 +7,7 @@
  */
 #include <xen/xen.h>
 
-#include "arch/x86/hypercall.h"
+#include "arch/hypercall.h"
 #include "kernel/sched.h"
 #include "kernel/test.h"
 #include "lib/errno.h"

@@ -3,8 +3,8 @@
  * domain and map or copy them back: the same hypercalls and checks a peer's would go
  * through. As a domU, one test has dom0 map a grant (the full rig's grant-read).
  */
-#include "arch/x86/page.h"
-#include "arch/x86/setup.h"
+#include "arch/page.h"
+#include "arch/setup.h"
 #include "kernel/test.h"
 #include "lib/errno.h"
 #include "lib/vsnprintf.h"

@@ -5,7 +5,7 @@
 #include "lib/vsnprintf.h"
 #include "lib/string.h"
 #include "lib/symbols.h"
-#include "arch/x86/backtrace.h"
+#include "arch/backtrace.h"
 #include "kernel/start_kernel.h"
 #include "kernel/test.h"
 

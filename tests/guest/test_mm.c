@@ -5,15 +5,15 @@
  */
 #include <stdbool.h>
 
-#include "lib/string.h"
-#include "arch/x86/setup.h"
-#include "arch/x86/probe.h"
 #include "lib/errno.h"
+#include "lib/string.h"
+#include "arch/pagetable.h"
+#include "arch/probe.h"
+#include "arch/setup.h"
 #include "kernel/test.h"
 #include "mm/heap.h"
 #include "mm/init.h"
 #include "mm/page_alloc.h"
-#include "mm/pagetable.h"
 #include "mm/vmap.h"
 
 extern char _text[], _etext[], _rodata[], _data[], _end[], boot_stack_guard[];
@@ -37,7 +37,7 @@ KERNEL_TEST(direct_map_covers_every_page)
             continue; /* unmapped on purpose */
         TEST_ASSERT(e & PTE_PRESENT);
         if (pfn_to_virt(pfn) == shared_info) {
-            /* Mapped onto Xen's frame, not its own (arch/x86/setup.c). */
+            /* Mapped onto Xen's frame, not its own (arch/x86/pv/setup.c). */
             TEST_ASSERT_EQ(pte_mfn(e), start_info->shared_info >> PAGE_SHIFT);
             continue;
         }

@@ -4,9 +4,9 @@
 #include <xen/version.h>
 
 #include "lib/string.h"
-#include "arch/x86/hypercall.h"
-#include "arch/x86/page.h"
-#include "arch/x86/setup.h"
+#include "arch/hypercall.h"
+#include "arch/page.h"
+#include "arch/setup.h"
 #include "kernel/test.h"
 #include "xen/time.h"
 

@@ -4,8 +4,9 @@
  */
 #include <xen/vcpu.h>
 
-#include "arch/x86/hypercall.h"
-#include "arch/x86/page.h"
+#include "arch/hypercall.h"
+#include "arch/page.h"
+#include "arch/pagetable.h"
 #include "kernel/mutex.h"
 #include "kernel/sched.h"
 #include "kernel/semaphore.h"
@@ -15,7 +16,6 @@
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/page_alloc.h"
-#include "mm/pagetable.h"
 #include "xen/events.h"
 #include "xen/time.h"
 
@@ -415,12 +415,12 @@ KERNEL_TEST(thread_stacks_have_guard_pages)
 {
     struct thread *self = thread_current();
     volatile uint8_t *bottom = (volatile uint8_t *)self->stack_lo;
-    pte_t *guard = pt_lookup(self->stack_lo - PAGE_SIZE, 1);
+    mfn_t guard_mfn;
 
     TEST_ASSERT(self->stack_hi - self->stack_lo == self->stack_pages * PAGE_SIZE);
     /* The lowest stack byte is mapped and writable, the page below is not mapped. */
     *bottom = *bottom;
-    TEST_ASSERT(guard == NULL || !(*guard & PTE_PRESENT));
+    TEST_ASSERT(!pt_mapped_frame(self->stack_lo - PAGE_SIZE, &guard_mfn));
     TEST_ASSERT((uintptr_t)&self < self->stack_hi && (uintptr_t)&self >= self->stack_lo);
 }
 

@@ -2,7 +2,7 @@
  * Host tests for arch/x86/trap_names.c: every mnemonic names one vector only, and the
  * vectors whose numbers are easy to mix up carry the SDM's names.
  */
-#include "arch/x86/traps.h"
+#include "arch/traps.h"
 #include "arch/x86/trap_names.h"
 #include "lib/tests/unit.h"
 

@@ -5,8 +5,8 @@
  * arch/x86/trap_entry.S includes this file too, for the constants above the
  * __ASSEMBLY__ line: the vectors it pushes and the frame offsets it relies on.
  */
-#ifndef ARCH_X86_TRAPS_H
-#define ARCH_X86_TRAPS_H
+#ifndef ARCH_TRAPS_H
+#define ARCH_TRAPS_H
 
 #define TRAP_NR_VECTORS   32
 #define TRAP_EVENT_UPCALL 256 /* not a vector: the event-channel callback */

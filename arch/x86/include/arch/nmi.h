@@ -4,10 +4,10 @@
  * xen/vcpu.h). Each is counted and reported in one line, and the interrupted code
  * goes on.
  */
-#ifndef ARCH_X86_NMI_H
-#define ARCH_X86_NMI_H
+#ifndef ARCH_NMI_H
+#define ARCH_NMI_H
 
-#include "arch/x86/traps.h"
+#include "arch/traps.h"
 
 /* From arch/x86/traps.c:trap_dispatch, for vector 2. */
 void nmi_handle(struct trap_frame *frame);

@@ -7,8 +7,8 @@
  * machine_to_phys_mapping table maps mfn -> pfn (xen/arch-x86/xen-x86_64.h).
  * The kernel is loaded at virtual base 0, so pfn N is at virtual address N * 4096.
  */
-#ifndef ARCH_X86_PAGE_H
-#define ARCH_X86_PAGE_H
+#ifndef ARCH_PAGE_H
+#define ARCH_PAGE_H
 
 #define PAGE_SHIFT 12
 
@@ -22,21 +22,18 @@
 #include <stdint.h>
 #include <xen/xen.h>
 
-#define PAGE_SIZE    (1UL << PAGE_SHIFT)
-#define PAGE_MASK    (~(PAGE_SIZE - 1))
-
-/* Page-table entry bits (the x86 architecture's, as Xen validates them). */
-#define PTE_PRESENT  (1ULL << 0)
-#define PTE_RW       (1ULL << 1)
-#define PTE_USER     (1ULL << 2)
-#define PTE_ACCESSED (1ULL << 5)
-#define PTE_DIRTY    (1ULL << 6)
-#define PTE_NX       (1ULL << 63)
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_MASK (~(PAGE_SIZE - 1))
 
 typedef unsigned long pfn_t; /* pseudo-physical frame number */
 typedef unsigned long mfn_t; /* machine frame number */
 
-/* The p2m list, set from start_info.mfn_list at start of day (arch/x86/setup.c). */
+/* Frame ranges are half-open: [start, end). A range with start == end is empty. */
+struct pfn_range {
+    unsigned long start, end;
+};
+
+/* The p2m list, set from start_info.mfn_list at start of day (arch/x86/pv/setup.c). */
 extern const unsigned long *arch_p2m;
 
 static inline void *pfn_to_virt(pfn_t pfn)

@@ -2,8 +2,8 @@
  * Start of day on x86_64 PV: what Xen handed over, kept where the rest of the
  * kernel can read it.
  */
-#ifndef ARCH_X86_SETUP_H
-#define ARCH_X86_SETUP_H
+#ifndef ARCH_SETUP_H
+#define ARCH_SETUP_H
 
 #include <stdint.h>
 #include <xen/xen.h>

@@ -1,8 +1,8 @@
 /*
  * x86 CPU primitives: one small inline per instruction, and the barriers.
  */
-#ifndef ARCH_X86_CPU_H
-#define ARCH_X86_CPU_H
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
 
 #include <stdint.h>
 

@@ -15,16 +15,17 @@
 #include "lib/panic.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "arch/x86/setup.h"
-#include "mm/direct_map.h"
-#include "mm/pagetable.h"
+#include "arch/direct_map.h"
+#include "arch/pagetable.h"
+#include "arch/setup.h"
 
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
 extern char boot_stack_guard[];
 
 struct builder {
-    struct mm_layout *layout;
-    struct direct_map_stats *stats;
+    struct direct_map *map;
+    unsigned long nr_pages;
+    unsigned long *first_free;
     struct pt_batch batch;
     unsigned long walked_end;  /* frames below this are mapped, or queued to be */
     unsigned long flushed_end; /* frames below this are mapped: Xen has the requests */
@@ -34,7 +35,7 @@ static void builder_flush(struct builder *bld)
 {
     if (bld->batch.count == 0)
         return;
-    bld->stats->hypercalls++;
+    bld->map->hypercalls++;
     if (pt_batch_flush(&bld->batch))
         panic("building the direct map failed\n");
     bld->flushed_end = bld->walked_end;
@@ -51,9 +52,9 @@ static void builder_set(struct builder *bld, const pte_t *entry, pte_t value)
 /* A fresh table page, mapped and zeroed, taken from the first free frame. */
 static pte_t *builder_new_table(struct builder *bld)
 {
-    unsigned long pfn = bld->layout->first_free++;
+    unsigned long pfn = (*bld->first_free)++;
 
-    if (pfn >= bld->layout->nr_pages)
+    if (pfn >= bld->nr_pages)
         panic("out of memory for page tables at pfn %lu\n", pfn);
     /*
      * The requests that map this frame must have reached Xen before it is touched.
@@ -68,7 +69,7 @@ static pte_t *builder_new_table(struct builder *bld)
         if (pfn >= bld->flushed_end)
             panic("page-table frame %#lx is not mapped yet\n", pfn);
     }
-    bld->stats->new_tables++;
+    bld->map->new_tables++;
     memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
     return pfn_to_virt(pfn);
 }
@@ -99,16 +100,19 @@ static pte_t direct_map_pte(unsigned long pfn)
     return pte_make(pfn_to_mfn(pfn), PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY | pt_nx());
 }
 
-void direct_map_build(struct mm_layout *layout, struct direct_map_stats *stats)
+void direct_map_build(struct direct_map *map, unsigned long nr_pages, unsigned long *first_free)
 {
-    struct builder bld = {.layout = layout, .stats = stats};
-    unsigned long pfn, nr = layout->nr_pages;
+    struct builder bld = {.map = map, .nr_pages = nr_pages, .first_free = first_free};
+    unsigned long pfn, nr = nr_pages;
 
-    stats->new_tables = 0;
-    stats->hypercalls = 0;
-    layout->xen_mapped_end = nr;
+    map->new_tables = 0;
+    map->hypercalls = 0;
+    map->xen_mapped_end = nr;
+    /* The map grows from the tables Xen built, which it handed over in start_info. */
+    pt_init((pte_t *)start_info->pt_base);
+    map->data_nx = pt_nx() != 0;
     pt_batch_init(&bld.batch);
-    /* Page 0 stays unmapped (arch/x86/setup.c), so NULL dereferences fault. */
+    /* Page 0 stays unmapped (arch/x86/pv/setup.c), so NULL dereferences fault. */
     pfn = 1;
     while (pfn < nr) {
         uintptr_t va = pfn << PAGE_SHIFT;
@@ -121,8 +125,8 @@ void direct_map_build(struct mm_layout *layout, struct direct_map_stats *stats)
             last = nr;
         if (!(*l2e & PTE_PRESENT)) {
             /* A whole new level-1 table: fill it while it is writable. */
-            if (layout->xen_mapped_end == nr)
-                layout->xen_mapped_end = first;
+            if (map->xen_mapped_end == nr)
+                map->xen_mapped_end = first;
             pte_t *l1 = builder_new_table(&bld);
 
             for (pfn = first; pfn < last; pfn++)
@@ -136,8 +140,8 @@ void direct_map_build(struct mm_layout *layout, struct direct_map_stats *stats)
                 pte_t *l1e = &l1[PT_INDEX(pfn << PAGE_SHIFT, 1)];
 
                 if (!(*l1e & PTE_PRESENT)) {
-                    if (layout->xen_mapped_end == nr)
-                        layout->xen_mapped_end = pfn;
+                    if (map->xen_mapped_end == nr)
+                        map->xen_mapped_end = pfn;
                     builder_set(&bld, l1e, direct_map_pte(pfn));
                 }
             }
@@ -158,7 +162,7 @@ static bool pfn_in(unsigned long pfn, const struct pfn_range *r)
 }
 
 /* What the page at pfn may do, or 0 to leave it unmapped. */
-static uint64_t protection_for(const struct mm_layout *layout, unsigned long pfn)
+static uint64_t protection_for(const struct pfn_range *boot_tables, unsigned long pfn)
 {
     uintptr_t va = pfn << PAGE_SHIFT;
     uint64_t ro = PTE_PRESENT | PTE_ACCESSED, rw = ro | PTE_RW | PTE_DIRTY;
@@ -167,12 +171,12 @@ static uint64_t protection_for(const struct mm_layout *layout, unsigned long pfn
         return 0;
     if (in_range(va, _text, _etext))
         return ro;
-    if (in_range(va, _rodata, _erodata) || pfn_in(pfn, &layout->page_tables))
+    if (in_range(va, _rodata, _erodata) || pfn_in(pfn, boot_tables))
         return ro | pt_nx();
     return rw | pt_nx();
 }
 
-void direct_map_protect(const struct mm_layout *layout)
+void direct_map_protect(const struct direct_map *map, const struct pfn_range *boot_tables)
 {
     struct pt_batch b;
     unsigned long pfn;
@@ -181,9 +185,9 @@ void direct_map_protect(const struct mm_layout *layout)
     /* Only the frames Xen mapped carry anything but plain data; the rest were
      * mapped read-write and non-executable by direct_map_build, or are tables. */
     pt_batch_init(&b);
-    for (pfn = 1; pfn < layout->xen_mapped_end && !rc; pfn++) {
+    for (pfn = 1; pfn < map->xen_mapped_end && !rc; pfn++) {
         pte_t *l1e = pt_lookup(pfn << PAGE_SHIFT, 1);
-        uint64_t flags = protection_for(layout, pfn);
+        uint64_t flags = protection_for(boot_tables, pfn);
         pte_t want;
 
         if (!l1e || !(*l1e & PTE_PRESENT))

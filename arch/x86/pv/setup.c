@@ -9,12 +9,13 @@
 
 #include "lib/panic.h"
 #include "lib/string.h"
-#include "arch/x86/backtrace.h"
-#include "arch/x86/hypercall.h"
-#include "arch/x86/page.h"
-#include "arch/x86/setup.h"
-#include "arch/x86/shutdown.h"
-#include "arch/x86/traps.h"
+#include "arch/backtrace.h"
+#include "arch/hypercall.h"
+#include "arch/page.h"
+#include "arch/pagetable.h"
+#include "arch/setup.h"
+#include "arch/shutdown.h"
+#include "arch/traps.h"
 
 static struct start_info start_info_copy;
 const struct start_info *const start_info = &start_info_copy;

@@ -2,12 +2,12 @@
  * Reading or writing memory that may not be mapped, without a fatal fault: for tests
  * of the kernel's own protections and for reports that must not fault themselves.
  */
-#ifndef ARCH_X86_PROBE_H
-#define ARCH_X86_PROBE_H
+#ifndef ARCH_PROBE_H
+#define ARCH_PROBE_H
 
 #include <stdbool.h>
 
-#include "arch/x86/traps.h"
+#include "arch/traps.h"
 
 /* 0 and the word at va in *value, or -EFAULT (and *value untouched) when reading faulted. */
 int probe_read(const void *va, unsigned long *value);

@@ -15,9 +15,9 @@
 #include "lib/errno.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "arch/x86/cpu.h"
-#include "arch/x86/hypercall.h"
-#include "mm/pagetable.h"
+#include "arch/cpu.h"
+#include "arch/hypercall.h"
+#include "arch/pagetable.h"
 
 static pte_t *root;
 static uint64_t nx_flag;
@@ -157,9 +157,9 @@ static int pt_walk_create(uintptr_t va, pt_table_alloc_fn alloc_table, pte_t **l
     return 0;
 }
 
-int pt_map_frames(uintptr_t va, const mfn_t *mfns, size_t n, uint64_t flags,
-                  pt_table_alloc_fn alloc_table)
+int pt_map_frames(uintptr_t va, const mfn_t *mfns, size_t n, pt_table_alloc_fn alloc_table)
 {
+    uint64_t flags = PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY | nx_flag;
     struct pt_batch b;
     size_t i;
     int rc = 0;
@@ -208,4 +208,14 @@ int pt_unmap(uintptr_t va, size_t n)
         rc = pt_batch_flush(&b);
     pt_flush_tlb();
     return rc;
+}
+
+bool pt_mapped_frame(uintptr_t va, mfn_t *mfn)
+{
+    pte_t *l1e = pt_lookup(va, 1);
+
+    if (!l1e || !(*l1e & PTE_PRESENT))
+        return false;
+    *mfn = pte_mfn(*l1e);
+    return true;
 }

@@ -2,8 +2,8 @@
  * Ending the domain: SCHEDOP_shutdown with a reason Xen and the toolstack report
  * (SHUTDOWN_poweroff, SHUTDOWN_reboot, SHUTDOWN_crash in xen/sched.h).
  */
-#ifndef ARCH_X86_SHUTDOWN_H
-#define ARCH_X86_SHUTDOWN_H
+#ifndef ARCH_SHUTDOWN_H
+#define ARCH_SHUTDOWN_H
 
 void arch_shutdown(unsigned int reason) __attribute__((noreturn));
 void arch_crash(void) __attribute__((noreturn));

@@ -10,8 +10,8 @@
  *
  * Code above arch/ calls the hypercall_*() wrappers below, never the raw macros.
  */
-#ifndef ARCH_X86_HYPERCALL_H
-#define ARCH_X86_HYPERCALL_H
+#ifndef ARCH_HYPERCALL_H
+#define ARCH_HYPERCALL_H
 
 /* Bytes per stub in hypercall_page; arch/x86/trap_entry.S jumps to one too. */
 #define HYPERCALL_STUB_SIZE 32

@@ -2,8 +2,8 @@
  * Walking the frame-pointer chain and naming each return address from the symbol
  * table linked into the image (tools/gen-symbols).
  */
-#ifndef ARCH_X86_BACKTRACE_H
-#define ARCH_X86_BACKTRACE_H
+#ifndef ARCH_BACKTRACE_H
+#define ARCH_BACKTRACE_H
 
 #include <stddef.h>
 #include <stdint.h>

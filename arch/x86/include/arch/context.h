@@ -2,8 +2,8 @@
  * Thread contexts on x86_64: preparing a new stack and switching stacks
  * (arch/x86/switch.S). The scheduler above decides who runs; this only moves.
  */
-#ifndef ARCH_X86_CONTEXT_H
-#define ARCH_X86_CONTEXT_H
+#ifndef ARCH_CONTEXT_H
+#define ARCH_CONTEXT_H
 
 #include <stdint.h>
 
