@@ -1,12 +1,15 @@
 # Mini-OS: a small kernel for Xen guests.
 #
-#   make            build build/hello.elf and build/tests.elf
+#   make            build build/NAME.elf for each folder apps/NAME, and build/tests.elf
+#   make APP=dir    build build/NAME.elf from the application in dir, wherever it is
+#   make install    install the kernel library for other makefiles (PREFIX, DESTDIR)
 #   make run        set up what is missing, boot hello as a domU under Xen and xl in QEMU
 #   make run-dom0   the same with hello as Xen's only domain (no Linux, no xl)
 #   make test       set up what is missing, run every test tier
 #   make bench      print image sizes, boot times and micro-benchmark figures
 #   make format     apply .clang-format to every C file
 #   make O=dir      build somewhere other than build/
+#   make kernel-lib build build/libminios.a, the kernel without an application
 
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 O ?= build
@@ -53,7 +56,7 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 # a different few; every image links the whole kernel, so there is nothing to choose.)
 # Folders named tests/ hold host tests and are never part of an image.
 ARCH ?= x86
-KERNEL_LAYERS := lib arch/$(ARCH) mm xen kernel drivers
+KERNEL_LAYERS := lib arch/$(ARCH) mm xen kernel drivers net
 # The in-kernel test runner belongs to the tests image, not to the kernel every
 # application gets.
 TEST_RUNNER := kernel/test.c
