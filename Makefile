@@ -60,11 +60,14 @@ KERNEL_LAYERS := lib arch/$(ARCH) mm xen kernel drivers net
 # The in-kernel test runner belongs to the tests image, not to the kernel every
 # application gets.
 TEST_RUNNER := kernel/test.c
+KERNEL_LDS := $(filter %.lds,$(KERNEL_LDFLAGS))
 
-# $(call sources_under,FOLDER...): their .c and .S files, relative to $(ROOT), each
-# folder's in name order (link order: the layers bottom first), tests/ left out.
-sources_under = $(foreach d,$(1),$(sort $(shell cd $(ROOT) && find $(d) -name tests -prune \
-	-o -type f \( -name '*.c' -o -name '*.S' \) -print 2>/dev/null)))
+# $(call files_under,FOLDER...,NAME...): the files below them whose names match one of
+# the patterns, relative to $(ROOT), each folder's in name order (for sources that is
+# the link order: the layers bottom first), tests/ folders left out.
+files_under = $(foreach d,$(1),$(sort $(shell cd $(ROOT) && find $(d) -name tests -prune \
+	-o -type f \( $(foreach n,$(2),-name '$(n)' -o) -false \) -print 2>/dev/null)))
+sources_under = $(call files_under,$(1),*.c *.S)
 objects_of = $(addsuffix .o,$(basename $(1)))
 
 CORE_SRCS := $(filter-out $(TEST_RUNNER),$(call sources_under,$(KERNEL_LAYERS)))
@@ -149,14 +152,14 @@ $(O)/symbols-empty.o: $(ROOT)/tools/gen-symbols | $(O)/include/xen
 	$(CC) $(KERNEL_ASFLAGS) -c $(O)/symbols-empty.S -o $@
 
 define image_rules
-$(O)/$(1).pass1.elf: $(IMAGE_OBJS_$(1)) $(O)/symbols-empty.o $(ROOT)/arch/x86/kernel.lds
+$(O)/$(1).pass1.elf: $(IMAGE_OBJS_$(1)) $(O)/symbols-empty.o $(KERNEL_LDS)
 	$(LD) $(KERNEL_LDFLAGS) -o $$@ $$(filter %.o,$$^)
 
 $(O)/$(1).symbols.o: $(O)/$(1).pass1.elf $(ROOT)/tools/gen-symbols
 	$(NM) -n --defined-only $$< | $(ROOT)/tools/gen-symbols > $(O)/$(1).symbols.S
 	$(CC) $(KERNEL_ASFLAGS) -c $(O)/$(1).symbols.S -o $$@
 
-$(O)/$(1).elf: $(IMAGE_OBJS_$(1)) $(O)/$(1).symbols.o $(ROOT)/arch/x86/kernel.lds
+$(O)/$(1).elf: $(IMAGE_OBJS_$(1)) $(O)/$(1).symbols.o $(KERNEL_LDS)
 	$(LD) $(KERNEL_LDFLAGS) -o $$@.tmp $$(filter %.o,$$^)
 	$(NM) -n --defined-only $$@.tmp | $(ROOT)/tools/gen-symbols | cmp -s - $(O)/$(1).symbols.S \
 		|| { echo "$$@: text symbols moved between link passes"; exit 1; }
@@ -180,9 +183,7 @@ kernel-lib: $(O)/libminios.a
 PREFIX ?= /usr/local
 INSTALL_LIBDIR = $(DESTDIR)$(PREFIX)/lib/minios
 INSTALL_INCDIR = $(DESTDIR)$(PREFIX)/include/minios
-KERNEL_HEADERS = $(filter-out $(TEST_RUNNER:.c=.h),$(shell cd $(ROOT) && find $(KERNEL_LAYERS) \
-	-name tests -prune -o -type f -name '*.h' -print))
-KERNEL_LDS := $(filter %.lds,$(KERNEL_LDFLAGS))
+KERNEL_HEADERS = $(filter-out $(TEST_RUNNER:.c=.h),$(call files_under,$(KERNEL_LAYERS),*.h))
 
 install: $(O)/libminios.a $(O)/minios.mk $(O)/symbols-empty.o
 	install -d $(INSTALL_LIBDIR)/include $(INSTALL_INCDIR)
