@@ -1,12 +1,15 @@
 # Mini-OS: a small kernel for Xen guests.
 #
-#   make            build build/hello.elf and build/tests.elf
+#   make            build build/NAME.elf for each folder apps/NAME, and build/tests.elf
+#   make APP=dir    build build/NAME.elf from the application in dir, wherever it is
+#   make install    install the kernel library for other makefiles (PREFIX, DESTDIR)
 #   make run        set up what is missing, boot hello as a domU under Xen and xl in QEMU
 #   make run-dom0   the same with hello as Xen's only domain (no Linux, no xl)
 #   make test       set up what is missing, run every test tier
 #   make bench      print image sizes, boot times and micro-benchmark figures
 #   make format     apply .clang-format to every C file
 #   make O=dir      build somewhere other than build/
+#   make kernel-lib build build/libminios.a, the kernel without an application
 
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 O ?= build
@@ -52,39 +55,72 @@ KERNEL_CFLAGS := -std=gnu11 $(KERNEL_COMMON) -include stdint.h \
 	-Wstrict-prototypes -Wmissing-prototypes
 KERNEL_ASFLAGS := -D__ASSEMBLY__ $(KERNEL_COMMON)
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
-	--no-warn-rwx-segments -T $(ROOT)/arch/x86/kernel.lds
+	--no-warn-rwx-segments -T $(ROOT)/arch/$(ARCH)/kernel.lds
 
-# The kernel proper, bottom layer first.
-CORE_OBJS := \
-	lib/string.o lib/vsnprintf.o lib/errno.o lib/cmdline.o lib/printk.o \
-	lib/panic.o lib/symbols.o lib/date.o lib/escape.o \
-	arch/x86/boot.o arch/x86/elfnotes.o arch/x86/hypercall_page.o \
-	arch/x86/trap_entry.o arch/x86/traps.o arch/x86/trap_names.o arch/x86/nmi.o arch/x86/fault_report.o \
-	arch/x86/backtrace.o arch/x86/pv/setup.o arch/x86/shutdown.o arch/x86/probe.o \
-	arch/x86/switch.o arch/x86/context.o arch/x86/pv/pagetable.o arch/x86/pv/direct_map.o \
-	mm/layout.o mm/buddy.o mm/page_alloc.o mm/heap.o \
-	mm/vmap.o mm/vmap_space.o mm/init.o \
-	xen/xencons.o xen/console_ring.o xen/time.o xen/events.o xen/evtchn_2l.o xen/evtchn_fifo.o \
-	xen/gnttab.o \
-	kernel/start_kernel.o kernel/cmdline.o kernel/shutdown.o kernel/sched.o kernel/thread.o \
-	kernel/timer.o kernel/wait.o kernel/semaphore.o kernel/mutex.o kernel/initcall.o \
-	drivers/xenbus/xs_wire.o drivers/xenbus/xs_comms.o drivers/xenbus/xenstore.o drivers/console/console.o \
-	drivers/xenbus/xenbus.o drivers/xenbus/control.o
+# What goes into an image is found, not listed: a file belongs to the kernel because
+# it sits in a layer's folder, and to an application because it sits in the
+# application's folder, so adding, moving or renaming a file needs no edit here.
+# (The host tests' tests.mk files list their sources because each host program links
+# a different few; every image links the whole kernel, so there is nothing to choose.)
+# Folders named tests/ hold host tests and are never part of an image.
+KERNEL_LAYERS := lib arch/$(ARCH) mm xen kernel drivers net
+# A folder of arch/$(ARCH) with its own include/arch/ is one way of running on Xen
+# (pv/ today, pvh/ later): only the one XEN_GUEST names is built.
+ARCH_GUEST_DIRS := $(patsubst $(ROOT)/%/include/arch/,%,$(wildcard $(ROOT)/arch/$(ARCH)/*/include/arch/))
+OTHER_GUEST_DIRS := $(filter-out arch/$(ARCH)/$(XEN_GUEST),$(ARCH_GUEST_DIRS))
+# The in-kernel test runner belongs to the tests image, not to the kernel every
+# application gets.
+TEST_RUNNER := kernel/test.c
+KERNEL_LDS := $(filter %.lds,$(KERNEL_LDFLAGS))
 
-# Each application is a folder under apps/ that defines app_main().
-APP_OBJS_hello := apps/hello/main.o
-# The in-kernel test runner is an application too; its tests live in tests/guest/.
-APP_OBJS_tests := kernel/test.o tests/guest/main.o tests/guest/test_start_of_day.o tests/guest/test_lib.o \
-	tests/guest/test_cmdline.o tests/guest/test_traps.o tests/guest/test_selftest.o \
-	tests/guest/test_mm.o tests/guest/bench_mm.o tests/guest/test_events.o tests/guest/test_event_storm.o tests/guest/test_time.o \
-	tests/guest/test_threads.o tests/guest/bench_sched.o tests/guest/test_grant_table.o tests/guest/test_xenstore.o \
-	tests/guest/test_console.o tests/guest/test_xenbus.o tests/guest/test_control.o \
-	tests/guest/bench.o tests/guest/bench_xenstore.o
+# $(call files_under,FOLDER...,NAME...): the files below them whose names match one of
+# the patterns, relative to $(ROOT), each folder's in name order (for sources that is
+# the link order: the layers bottom first), tests/ folders left out.
+files_under = $(foreach d,$(1),$(sort $(shell cd $(ROOT) && find $(d) -name tests -prune \
+	-o -type f \( $(foreach n,$(2),-name '$(n)' -o) -false \) -print 2>/dev/null)))
+sources_under = $(call files_under,$(1),*.c *.S)
+objects_of = $(addsuffix .o,$(basename $(1)))
 
-IMAGES := hello tests
+CORE_SRCS := $(filter-out $(TEST_RUNNER) $(addsuffix /%,$(OTHER_GUEST_DIRS)),$(call sources_under,$(KERNEL_LAYERS)))
+CORE_OBJS := $(call objects_of,$(CORE_SRCS))
 
-.PHONY: all clean FORCE run run-dom0 test bench format format-check unit-test tour-check dom0-test setup
+# Each application is a folder under apps/ that defines app_main(); its image is the
+# kernel and the .c and .S files of that folder.
+APPS := $(patsubst $(ROOT)/apps/%/,%,$(wildcard $(ROOT)/apps/*/))
+$(foreach a,$(APPS),$(eval IMAGE_OBJS_$(a) := $(addprefix $(O)/,$(CORE_OBJS) \
+	$(call objects_of,$(patsubst $(ROOT)/%,%,$(wildcard $(ROOT)/apps/$(a)/*.[cS]))))))
+
+# The tests image is the kernel with the test runner (kernel/test.c, tests/guest/) as
+# its application. Test hooks, code a kernel file keeps between #ifdef KERNEL_TESTS
+# to let a test reach a path nothing else can, exist in this image only: it links its
+# own copies of those files, compiled with -DKERNEL_TESTS into $(O)/tests-image/, as
+# is the runner. Every other image, and the kernel library, has no such code.
+TESTS_IMAGE_CFLAGS := -DKERNEL_TESTS
+TEST_HOOK_OBJS := $(call objects_of,$(shell cd $(ROOT) && grep -lw KERNEL_TESTS $(CORE_SRCS)))
+TESTS_OBJS := $(call objects_of,$(TEST_RUNNER) $(call sources_under,tests/guest))
+IMAGE_OBJS_tests := $(foreach o,$(CORE_OBJS),$(if $(filter $(o),$(TEST_HOOK_OBJS)),$(O)/tests-image/$(o),$(O)/$(o))) \
+	$(addprefix $(O)/tests-image/,$(TESTS_OBJS))
+
+# An application outside the tree: make APP=/path/to/myapp builds $(O)/myapp.elf from
+# the .c and .S files of that folder, compiled into $(O)/outside/myapp/.
+ifdef APP
+APP_DIR := $(abspath $(APP))
+APP_NAME := $(notdir $(APP_DIR))
+ifneq ($(filter $(APP_NAME),$(APPS) tests),)
+$(error APP=$(APP): there is already an image named $(APP_NAME))
+endif
+IMAGE_OBJS_$(APP_NAME) := $(addprefix $(O)/,$(CORE_OBJS)) \
+	$(patsubst $(APP_DIR)/%,$(O)/outside/$(APP_NAME)/%.o,$(basename $(wildcard $(APP_DIR)/*.[cS])))
+endif
+
+IMAGES := $(APPS) tests $(APP_NAME)
+
+.PHONY: all clean FORCE run run-dom0 test bench format format-check unit-test tour-check dom0-test setup \
+	kernel-lib install
 all: $(foreach i,$(IMAGES),$(O)/$(i).elf)
+ifdef APP
+.DEFAULT_GOAL := $(O)/$(APP_NAME).elf
+endif
 
 $(O)/include/xen:
 	@test -f $(XEN_HEADERS)/xen.h || { echo "Xen public headers not found in $(XEN_HEADERS): run tools/setup (it installs libxen-dev)"; exit 1; }
@@ -93,21 +129,30 @@ $(O)/include/xen:
 
 # Rebuild everything when the flags change: objects depend on this file, which is
 # rewritten only when its contents would differ.
+ALL_FLAGS = $(KERNEL_CFLAGS) $(KERNEL_ASFLAGS) $(KERNEL_LDFLAGS) $(TESTS_IMAGE_CFLAGS)
 $(O)/kernel.flags: FORCE
 	@mkdir -p $(O)
-	@echo '$(KERNEL_CFLAGS) $(KERNEL_ASFLAGS) $(KERNEL_LDFLAGS)' | cmp -s - $@ || \
-		echo '$(KERNEL_CFLAGS) $(KERNEL_ASFLAGS) $(KERNEL_LDFLAGS)' > $@
+	@echo '$(ALL_FLAGS)' | cmp -s - $@ || echo '$(ALL_FLAGS)' > $@
 FORCE:
 
-$(O)/%.o: $(ROOT)/%.c $(O)/kernel.flags | $(O)/include/xen
-	@mkdir -p $(dir $@)
-	@echo "  CC      $*.c"
-	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+# $(call object_rules,OBJECT_DIR,SOURCE_DIR,EXTRA_FLAGS,NOTE): compile SOURCE_DIR/x.c or
+# x.S into OBJECT_DIR/x.o.
+define object_rules
+$(1)/%.o: $(2)/%.c $(O)/kernel.flags | $(O)/include/xen
+	@mkdir -p $$(dir $$@)
+	@echo "  CC      $$(patsubst $(ROOT)/%,%,$$<)$(4)"
+	@$$(CC) $$(KERNEL_CFLAGS) $(3) -c $$< -o $$@
 
-$(O)/%.o: $(ROOT)/%.S $(O)/kernel.flags | $(O)/include/xen
-	@mkdir -p $(dir $@)
-	@echo "  AS      $*.S"
-	@$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+$(1)/%.o: $(2)/%.S $(O)/kernel.flags | $(O)/include/xen
+	@mkdir -p $$(dir $$@)
+	@echo "  AS      $$(patsubst $(ROOT)/%,%,$$<)$(4)"
+	@$$(CC) $$(KERNEL_ASFLAGS) $(3) -c $$< -o $$@
+endef
+$(eval $(call object_rules,$(O),$(ROOT),,))
+$(eval $(call object_rules,$(O)/tests-image,$(ROOT),$(TESTS_IMAGE_CFLAGS), (tests image)))
+ifdef APP
+$(eval $(call object_rules,$(O)/outside/$(APP_NAME),$(APP_DIR),,))
+endif
 
 # Two-pass link: the first pass has an empty symbol table; its text symbols become the
 # table linked into the second pass. The table sits after all code, so text addresses do
@@ -118,20 +163,69 @@ $(O)/symbols-empty.o: $(ROOT)/tools/gen-symbols | $(O)/include/xen
 	$(CC) $(KERNEL_ASFLAGS) -c $(O)/symbols-empty.S -o $@
 
 define image_rules
-$(O)/$(1).pass1.elf: $(addprefix $(O)/,$(CORE_OBJS) $(APP_OBJS_$(1))) $(O)/symbols-empty.o $(ROOT)/arch/x86/kernel.lds
+$(O)/$(1).pass1.elf: $(IMAGE_OBJS_$(1)) $(O)/symbols-empty.o $(KERNEL_LDS)
 	$(LD) $(KERNEL_LDFLAGS) -o $$@ $$(filter %.o,$$^)
 
 $(O)/$(1).symbols.o: $(O)/$(1).pass1.elf $(ROOT)/tools/gen-symbols
 	$(NM) -n --defined-only $$< | $(ROOT)/tools/gen-symbols > $(O)/$(1).symbols.S
 	$(CC) $(KERNEL_ASFLAGS) -c $(O)/$(1).symbols.S -o $$@
 
-$(O)/$(1).elf: $(addprefix $(O)/,$(CORE_OBJS) $(APP_OBJS_$(1))) $(O)/$(1).symbols.o $(ROOT)/arch/x86/kernel.lds
+$(O)/$(1).elf: $(IMAGE_OBJS_$(1)) $(O)/$(1).symbols.o $(KERNEL_LDS)
 	$(LD) $(KERNEL_LDFLAGS) -o $$@.tmp $$(filter %.o,$$^)
 	$(NM) -n --defined-only $$@.tmp | $(ROOT)/tools/gen-symbols | cmp -s - $(O)/$(1).symbols.S \
 		|| { echo "$$@: text symbols moved between link passes"; exit 1; }
 	mv $$@.tmp $$@
 endef
 $(foreach i,$(IMAGES),$(eval $(call image_rules,$(i))))
+
+# The kernel library: the kernel without any application (nor test hooks), for a
+# project that links its own application with its own makefile. Two members share a
+# name (lib/cmdline.o, kernel/cmdline.o), so they are appended (q), never replaced.
+$(O)/libminios.a: $(addprefix $(O)/,$(CORE_OBJS))
+	@rm -f $@
+	$(AR) qcsD $@ $^
+
+kernel-lib: $(O)/libminios.a
+
+# make install [DESTDIR=staging] [PREFIX=/usr/local] puts the library, the link
+# script, symbols-empty.o and gen-symbols (for the two-pass link) and minios.mk in
+# PREFIX/lib/minios/, and the kernel's headers, by their paths in this tree, in
+# PREFIX/include/minios/. Xen's headers are reached through a link, as here.
+PREFIX ?= /usr/local
+INSTALL_LIBDIR = $(DESTDIR)$(PREFIX)/lib/minios
+INSTALL_INCDIR = $(DESTDIR)$(PREFIX)/include/minios
+KERNEL_HEADERS = $(filter-out $(TEST_RUNNER:.c=.h),$(call files_under,$(KERNEL_LAYERS),*.h))
+
+install: $(O)/libminios.a $(O)/minios.mk $(O)/symbols-empty.o
+	install -d $(INSTALL_LIBDIR)/include $(INSTALL_INCDIR)
+	install -m 644 $(O)/libminios.a $(O)/minios.mk $(O)/symbols-empty.o $(KERNEL_LDS) $(INSTALL_LIBDIR)/
+	install -m 755 $(ROOT)/tools/gen-symbols $(INSTALL_LIBDIR)/
+	ln -sfn $(XEN_HEADERS) $(INSTALL_LIBDIR)/include/xen
+	cd $(ROOT) && for h in $(KERNEL_HEADERS); do install -D -m 644 $$h $(INSTALL_INCDIR)/$$h; done
+
+# $(call installed_flags,FLAGS): the kernel's flags with the installed tree's paths,
+# which minios.mk finds from where it is, so that a staged copy works too.
+installed_flags = $(subst $(ROOT),$$(MINIOS_INCDIR),$(subst $(O)/include,$$(MINIOS_LIBDIR)/include,$(subst \
+	$(KERNEL_LDS),$$(MINIOS_LIBDIR)/$(notdir $(KERNEL_LDS)),$(filter-out -MMD -MP,$(1)))))
+
+define MINIOS_MK
+# The Mini-OS kernel library, as its `make install` left it. A makefile that builds
+# an application against it includes this file; Mini-OS's README.md gives the link.
+MINIOS_LIBDIR := $$(abspath $$(dir $$(lastword $$(MAKEFILE_LIST))))
+MINIOS_INCDIR := $$(abspath $$(MINIOS_LIBDIR)/../../include/minios)
+MINIOS_CC := $(CC)
+MINIOS_LD := $(LD)
+MINIOS_NM := $(NM)
+MINIOS_CFLAGS := $(call installed_flags,$(KERNEL_CFLAGS))
+MINIOS_ASFLAGS := $(call installed_flags,$(KERNEL_ASFLAGS))
+MINIOS_LDFLAGS := $(call installed_flags,$(KERNEL_LDFLAGS))
+MINIOS_LIBS := --whole-archive $$(MINIOS_LIBDIR)/libminios.a --no-whole-archive
+MINIOS_GEN_SYMBOLS := $$(MINIOS_LIBDIR)/gen-symbols
+MINIOS_SYMBOLS_EMPTY := $$(MINIOS_LIBDIR)/symbols-empty.o
+endef
+
+$(O)/minios.mk: $(O)/kernel.flags
+	$(file >$@,$(MINIOS_MK))
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 

@@ -14,7 +14,6 @@
 #include "mm/vmap_space.h"
 
 static struct vmap_space space;
-static unsigned int unmaps_to_fail; /* see vmap_fail_unmaps_for_test */
 
 int vmap_init(void)
 {
@@ -26,10 +25,14 @@ size_t vmap_free_pages(void)
     return vmap_space_free_pages(&space);
 }
 
+#ifdef KERNEL_TESTS
+static unsigned int unmaps_to_fail;
+
 void vmap_fail_unmaps_for_test(unsigned int count)
 {
     unmaps_to_fail = count;
 }
+#endif
 
 /* The start of a new reservation of `pages` pages, or 0 (none for zero pages). */
 static uintptr_t reserve(size_t pages)
@@ -49,10 +52,12 @@ static void release_own(uintptr_t va, size_t pages)
 
 static int unmap_pages(uintptr_t va, size_t n)
 {
+#ifdef KERNEL_TESTS
     if (unmaps_to_fail > 0) {
         unmaps_to_fail--;
         return -EIO;
     }
+#endif
     return pt_unmap(va, n);
 }
 

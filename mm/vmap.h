@@ -59,11 +59,14 @@ int vmap_free_stack(void *base, size_t pages);
 /* Address space left in the region, in pages. */
 size_t vmap_free_pages(void);
 
+#ifdef KERNEL_TESTS
 /*
- * For tests: make the next `count` page-table unmaps here fail with -EIO, as if Xen
- * had refused them. Xen does not refuse to clear this kernel's own entries, so
- * nothing else reaches the paths that must then keep the range and the frames.
+ * A test hook, in the tests image only: make the next `count` page-table unmaps here
+ * fail with -EIO, as if Xen had refused them. Xen does not refuse to clear this
+ * kernel's own entries, so nothing else reaches the paths that must then keep the
+ * range and the frames.
  */
 void vmap_fail_unmaps_for_test(unsigned int count);
+#endif
 
 #endif

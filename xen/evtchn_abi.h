@@ -36,10 +36,12 @@ struct evtchn_abi {
 extern const struct evtchn_abi evtchn_abi_2l;
 extern const struct evtchn_abi evtchn_abi_fifo;
 
+#ifdef KERNEL_TESTS
 /*
- * For tests only: set bits in the FIFO control block's `ready` word as Xen would, and
- * raise an upcall. -ENOSYS when the FIFO ABI is not in use.
+ * A test hook, in the tests image only: set bits in the FIFO control block's `ready`
+ * word as Xen would, and raise an upcall. -ENOSYS when the FIFO ABI is not in use.
  */
 int evtchn_fifo_test_set_ready(uint32_t bits);
+#endif
 
 #endif

@@ -231,6 +231,7 @@ static bool evtchn_fifo_handle_events(evtchn_dispatch_fn dispatch, unsigned int 
     return ready != 0;
 }
 
+#ifdef KERNEL_TESTS
 int evtchn_fifo_test_set_ready(uint32_t bits)
 {
     volatile struct vcpu_info *v = &shared_info->vcpu_info[0];
@@ -243,6 +244,7 @@ int evtchn_fifo_test_set_ready(uint32_t bits)
         events_force_upcall();
     return 0;
 }
+#endif
 
 const struct evtchn_abi evtchn_abi_fifo = {
     .name = "FIFO",
