@@ -55,7 +55,7 @@ KERNEL_CFLAGS := -std=gnu11 $(KERNEL_COMMON) -include stdint.h \
 	-Wstrict-prototypes -Wmissing-prototypes
 KERNEL_ASFLAGS := -D__ASSEMBLY__ $(KERNEL_COMMON)
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
-	--no-warn-rwx-segments -T $(ROOT)/arch/$(ARCH)/kernel.lds
+	--no-warn-rwx-segments -T $(ROOT)/arch/$(ARCH)/$(XEN_GUEST)/kernel.lds
 
 # What goes into an image is found, not listed: a file belongs to the kernel because
 # it sits in a layer's folder, and to an application because it sits in the
@@ -65,7 +65,8 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 # Folders named tests/ hold host tests and are never part of an image.
 KERNEL_LAYERS := lib arch/$(ARCH) mm xen kernel drivers net
 # A folder of arch/$(ARCH) with its own include/arch/ is one way of running on Xen
-# (pv/ today, pvh/ later): only the one XEN_GUEST names is built.
+# (pv/ today, pvh/ later): only the one XEN_GUEST names is built, and its kernel.lds
+# lays out the image.
 ARCH_GUEST_DIRS := $(patsubst $(ROOT)/%/include/arch/,%,$(wildcard $(ROOT)/arch/$(ARCH)/*/include/arch/))
 OTHER_GUEST_DIRS := $(filter-out arch/$(ARCH)/$(XEN_GUEST),$(ARCH_GUEST_DIRS))
 # The in-kernel test runner belongs to the tests image, not to the kernel every

@@ -2,7 +2,7 @@
  * Creating, ending and reporting threads.
  *
  * A thread's stack comes from mm/vmap.c with an unmapped guard page below it. The
- * boot stack (arch/x86/boot.S, also guarded) becomes the idle thread's. A thread
+ * boot stack (arch/x86/pv/boot.S, also guarded) becomes the idle thread's. A thread
  * cannot free the stack it runs on, so an exited thread is freed by whoever joins it
  * or, if detached, by the idle thread's housekeeping.
  */

@@ -3,7 +3,7 @@
  *
  * A port is one end of a channel. Xen marks it pending, and if it is not masked,
  * raises an upcall on the vCPU: the kernel enters through the event callback
- * (arch/x86/trap_entry.S) and runs the handler bound to each pending port, with
+ * (arch/x86/pv/trap_entry.S) and runs the handler bound to each pending port, with
  * events masked. Handlers must not block; they do the minimum and wake a thread.
  *
  * Two ABIs say how pending ports are recorded: the 2-level bitmaps in shared_info

@@ -4,16 +4,14 @@
  */
 #include "lib/printk.h"
 #include "arch/backtrace.h"
+#include "arch/fault_address.h"
 #include "arch/fault_report.h"
-#include "arch/setup.h"
 #include "arch/x86/trap_names.h"
 
 /* Page-fault error code bits (Intel SDM vol. 3, 4.7). */
 static void report_page_fault(uint64_t error_code)
 {
-    /* Xen stores the faulting address in the vCPU's cr2 slot (struct arch_vcpu_info,
-     * xen/arch-x86/xen-x86_64.h). */
-    unsigned long cr2 = shared_info->vcpu_info[0].arch.cr2;
+    unsigned long cr2 = fault_address();
 
     printk("Fault address (cr2): %016lx\n", cr2);
     printk("Access: %s, %s page%s%s\n",
@@ -44,7 +42,7 @@ static void report_registers(const struct trap_frame *f)
     printk("r9:  %016lx  r10: %016lx  r11: %016lx\n", f->r9, f->r10, f->r11);
     printk("r12: %016lx  r13: %016lx  r14: %016lx\n", f->r12, f->r13, f->r14);
     printk("r15: %016lx  rflags: %016lx\n", f->r15, f->rflags);
-    /* Xen keeps the interrupted event mask in bits 32-39 of the saved cs. */
+    /* A PV guest's saved cs holds the interrupted event mask in bits 32-39, from Xen. */
     printk("cs: %04lx  ss: %04lx\n", f->cs & 0xffff, f->ss & 0xffff);
 }
 
@@ -68,7 +66,7 @@ void fault_report(const struct trap_frame *f)
     if (f->vector == TRAP_PAGE_FAULT)
         report_page_fault(f->error_code);
     report_symbol("rip", f->rip);
-    fault_report_context(f->vector == TRAP_PAGE_FAULT, shared_info->vcpu_info[0].arch.cr2);
+    fault_report_context(f->vector == TRAP_PAGE_FAULT, fault_address());
     report_registers(f);
     /* The faulting function first: its return address is not on the stack. */
     report_symbol("Faulting function", f->rip);

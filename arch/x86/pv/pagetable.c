@@ -16,8 +16,8 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "arch/cpu.h"
-#include "arch/hypercall.h"
 #include "arch/pagetable.h"
+#include "arch/pv_hypercall.h"
 
 static pte_t *root;
 static uint64_t nx_flag;

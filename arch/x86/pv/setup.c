@@ -13,9 +13,10 @@
 #include "arch/hypercall.h"
 #include "arch/page.h"
 #include "arch/pagetable.h"
+#include "arch/pv_hypercall.h"
 #include "arch/setup.h"
 #include "arch/shutdown.h"
-#include "arch/traps.h"
+#include "arch/trap_table.h"
 
 static struct start_info start_info_copy;
 const struct start_info *const start_info = &start_info_copy;
@@ -68,9 +69,9 @@ void arch_init(void)
     int rc;
 
     map_shared_info(start_info->shared_info);
-    traps_init();
+    trap_table_init();
 
-    /* Page 0 holds only _start (arch/x86/boot.S), which has run. */
+    /* Page 0 holds only _start (arch/x86/pv/boot.S), which has run. */
     rc = hypercall_update_va_mapping(0, 0, UVMF_INVLPG);
     if (rc)
         panic("unmapping page 0 failed: %d\n", rc);

@@ -1,7 +1,8 @@
 /*
- * Hypercalls on x86_64 PV: one typed wrapper per hypercall the kernel uses.
+ * Hypercalls on x86_64: one typed wrapper per hypercall any kind of guest makes; those
+ * only a PV guest makes are in arch/x86/pv/include/arch/pv_hypercall.h.
  *
- * Xen fills hypercall_page (XEN_ELFNOTE_HYPERCALL_PAGE) with one 32-byte stub per
+ * Xen fills hypercall_page (arch/x86/hypercall_page.S) with one 32-byte stub per
  * hypercall number; calling stub N issues hypercall N. Register convention
  * (xen/arch-x86/xen-x86_64.h): arguments in %rdi, %rsi, %rdx, %r10, %r8; result in
  * %rax. The stubs Xen writes today save %rcx and %r11 around their `syscall`, but the
@@ -13,7 +14,7 @@
 #ifndef ARCH_HYPERCALL_H
 #define ARCH_HYPERCALL_H
 
-/* Bytes per stub in hypercall_page; arch/x86/trap_entry.S jumps to one too. */
+/* Bytes per stub in hypercall_page; arch/x86/pv/trap_entry.S jumps to one too. */
 #define HYPERCALL_STUB_SIZE 32
 
 #ifndef __ASSEMBLY__
@@ -21,7 +22,6 @@
 #include <stdint.h>
 #include <xen/xen.h>
 #include <xen/sched.h>
-#include <xen/callback.h>
 #include <xen/event_channel.h>
 #include <xen/grant_table.h>
 #include <xen/vcpu.h>
@@ -71,33 +71,6 @@ extern char hypercall_page[];
                      : "rcx", "r11", "memory");                                                    \
         res_;                                                                                      \
     })
-
-static inline int hypercall_mmu_update(const struct mmu_update *reqs, unsigned int count,
-                                       unsigned int *done, domid_t domid)
-{
-    return _hypercall4(__HYPERVISOR_mmu_update, reqs, count, done, domid);
-}
-
-static inline int hypercall_mmuext_op(const struct mmuext_op *ops, unsigned int count,
-                                      unsigned int *done, domid_t domid)
-{
-    return _hypercall4(__HYPERVISOR_mmuext_op, ops, count, done, domid);
-}
-
-static inline int hypercall_set_trap_table(const struct trap_info *table)
-{
-    return _hypercall1(__HYPERVISOR_set_trap_table, table);
-}
-
-static inline int hypercall_callback_op(int cmd, const void *arg)
-{
-    return _hypercall2(__HYPERVISOR_callback_op, cmd, arg);
-}
-
-static inline int hypercall_update_va_mapping(unsigned long va, uint64_t pte, unsigned long flags)
-{
-    return _hypercall3(__HYPERVISOR_update_va_mapping, va, pte, flags);
-}
 
 static inline int hypercall_console_io(int cmd, unsigned int count, const char *buf)
 {

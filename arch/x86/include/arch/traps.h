@@ -1,16 +1,17 @@
 /*
- * Exceptions and Xen's callbacks on x86_64 PV: the saved register frame, and how a
+ * Exceptions and Xen's callbacks on x86_64: the saved register frame, and how a
  * higher layer claims a vector or the event upcall without arch/ knowing about it.
  *
- * arch/x86/trap_entry.S includes this file too, for the constants above the
- * __ASSEMBLY__ line: the vectors it pushes and the frame offsets it relies on.
+ * The entry code (arch/x86/pv/trap_entry.S for a PV guest) includes this file too,
+ * for the constants above the __ASSEMBLY__ line: the vectors it pushes and the frame
+ * offsets it relies on.
  */
 #ifndef ARCH_TRAPS_H
 #define ARCH_TRAPS_H
 
 #define TRAP_NR_VECTORS   32
 #define TRAP_EVENT_UPCALL 256 /* not a vector: the event-channel callback */
-#define TRAP_FAILSAFE     257 /* not a vector: Xen's failsafe callback */
+#define TRAP_FAILSAFE     257 /* not a vector: Xen's failsafe callback (PV only) */
 
 #define TRAP_DIVIDE_ERROR    0
 #define TRAP_NMI             2
@@ -27,12 +28,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Pushed by arch/x86/trap_entry.S:trap_common, lowest address first. */
+/* Pushed by arch/x86/pv/trap_entry.S:trap_common, lowest address first. */
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
     uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
     uint64_t vector, error_code;
-    /* The hardware frame, as Xen built it. */
+    /* The hardware frame, as the CPU or Xen built it. */
     uint64_t rip, cs, rflags, rsp, ss;
 };
 
@@ -42,7 +43,6 @@ struct trap_frame {
  */
 typedef bool (*trap_handler_fn)(struct trap_frame *frame);
 
-void traps_init(void);
 int trap_set_handler(unsigned int vector, trap_handler_fn fn);
 
 /* The event-channel layer registers the function that runs on each upcall. */

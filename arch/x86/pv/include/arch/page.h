@@ -14,7 +14,7 @@
 
 #ifdef __ASSEMBLY__
 
-/* For arch/x86/boot.S and hypercall_page.S: the assembler takes no UL suffix. */
+/* For arch/x86/pv/boot.S and hypercall_page.S: the assembler takes no UL suffix. */
 #define PAGE_SIZE (1 << PAGE_SHIFT)
 
 #else

@@ -14,7 +14,7 @@ extern const struct start_info *const start_info;
 extern uintptr_t start_info_xen_va;
 /* Xen's shared_info page, mapped at start of day. */
 extern struct shared_info *const shared_info;
-/* The TSC when Xen entered _start (arch/x86/boot.S). */
+/* The TSC when Xen entered _start (arch/x86/pv/boot.S). */
 extern uint64_t boot_tsc;
 
 void arch_early_init(const struct start_info *si);

@@ -3,7 +3,7 @@
  * the vCPU, enters the callback registered as CALLBACKTYPE_nmi with events masked
  * (xen/callback.h), and delivers no further NMI until the guest returns with the iret
  * hypercall (xen/arch-x86/xen-x86_64.h), which restores the interrupted event mask.
- * arch/x86/trap_entry.S:trap_common always returns that way, so handling one is just
+ * arch/x86/pv/trap_entry.S:trap_common always returns that way, so handling one is just
  * saying so: an NMI that comes while this one is handled waits for that iret.
  */
 #include "lib/printk.h"

@@ -1,6 +1,7 @@
 /*
  * The Xen ELF notes: how this image tells Xen's PV loader what it is and how to
- * start it (xen/elfnote.h). Each note is a standard ELF note named "Xen".
+ * start it (xen/elfnote.h): in long mode at _start (arch/x86/pv/boot.S). Each note
+ * is a standard ELF note named "Xen".
  */
 #include <xen/elfnote.h>
 

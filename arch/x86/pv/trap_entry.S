@@ -100,7 +100,7 @@ trap_entry_table:
  */
     ENTRY_STUB failsafe_callback_entry, TRAP_FAILSAFE, 0, 4
 
-/* CALLBACKTYPE_nmi: a virtual NMI, as vector 2 (arch/x86/nmi.c); resumes like the rest. */
+/* CALLBACKTYPE_nmi: a virtual NMI, as vector 2 (arch/x86/pv/nmi.c); resumes like the rest. */
     ENTRY_STUB nmi_callback_entry, TRAP_NMI, 0
 
 /*
