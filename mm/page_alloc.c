@@ -5,27 +5,27 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
+#include "arch/boot_memory.h"
 #include "arch/page.h"
 #include "mm/buddy.h"
-#include "mm/layout.h"
 #include "mm/page_alloc.h"
 
 static struct buddy_zone zone;
 
-void page_alloc_init(struct mm_layout *layout)
+void page_alloc_init(struct boot_memory *mem)
 {
-    unsigned long nr = layout->nr_pages;
+    unsigned long nr = mem->nr_pages;
     size_t state_pages = (buddy_state_bytes(nr) + PAGE_SIZE - 1) >> PAGE_SHIFT;
-    unsigned long first = layout->first_free;
+    unsigned long first = mem->first_free;
     int rc;
 
     /* The zone's state comes first, from frames nothing else uses yet. */
     if (first + state_pages >= nr)
         panic("no memory for the page allocator's state (%zu pages)\n", state_pages);
-    layout->first_free += state_pages;
+    mem->first_free += state_pages;
     rc = buddy_init(&zone, 0, first, nr, pfn_to_virt(first));
     if (!rc)
-        rc = buddy_free_range(&zone, layout->first_free, nr);
+        rc = buddy_free_range(&zone, mem->first_free, nr);
     if (rc)
         panic("page allocator setup failed: %d\n", rc);
 }

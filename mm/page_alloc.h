@@ -34,10 +34,10 @@ int pages_allocated_order(const void *ptr);
 /* Free pages left, counted in pages (not blocks). */
 unsigned long pages_free_count(void);
 
-/* The kernel's allocator: the frames from layout->first_free on, which it moves past
+/* The kernel's allocator: the frames from mem->first_free on, which it moves past
  * the allocator's own state (mm/page_alloc.c). */
-struct mm_layout;
-void page_alloc_init(struct mm_layout *layout);
+struct boot_memory;
+void page_alloc_init(struct boot_memory *mem);
 
 static inline void *alloc_page(void)
 {

@@ -11,7 +11,7 @@
 
 #include "arch/page.h"
 
-/* 16 TiB, above any direct map (mm/layout.c caps the domain's size there). */
+/* 16 TiB, above any direct map (arch/x86/pv/boot_layout.c caps the domain's size there). */
 #define VMAP_START (1UL << 44)
 #define VMAP_PAGES (1UL << 24) /* 64 GiB */
 

@@ -26,6 +26,7 @@ UNIT_TESTS :=
 FUZZ_TARGETS :=
 include $(ROOT)/lib/tests/tests.mk
 include $(ROOT)/arch/x86/tests/tests.mk
+include $(ROOT)/arch/x86/pv/tests/tests.mk
 include $(ROOT)/mm/tests/tests.mk
 include $(ROOT)/xen/tests/tests.mk
 include $(ROOT)/drivers/xenbus/tests/tests.mk

@@ -1,5 +1,5 @@
 /*
- * Host tests for mm/layout.c: a layout like the one Xen builds is accepted and its
+ * Host tests for arch/x86/pv/boot_layout.c: a layout like the one Xen builds is accepted and its
  * first free frame found; each start_info field that does not add up is refused with
  * a reason, and so is a domain too small for the kernel.
  */
@@ -7,14 +7,14 @@
 
 #include "lib/tests/host_names.h"
 #include "lib/errno.h"
-#include "mm/layout.h"
+#include "arch/boot_layout.h"
 #define HOST_NAMES_RESTORE
 #include "lib/tests/host_names.h"
 
 #include "lib/tests/unit.h"
 
 /* As Xen laid out a 32 MiB dom0 in the rig: image, p2m, start_info, tables, stack. */
-static void good(struct start_info *si, struct mm_boot_facts *f)
+static void good(struct start_info *si, struct boot_layout_facts *f)
 {
     memset(si, 0, sizeof(*si));
     memcpy(si->magic, "xen-3.0-x86_64", 15);
@@ -23,22 +23,22 @@ static void good(struct start_info *si, struct mm_boot_facts *f)
     si->mfn_list = 0x16000;
     si->pt_base = 0x27000;
     si->nr_pt_frames = 5;
-    *f = (struct mm_boot_facts){
+    *f = (struct boot_layout_facts){
         .image_end = 0x15800, .start_info_va = 0x26000, .store_pfn = ~0UL, .console_pfn = ~0UL};
 }
 
-static int compute(const struct start_info *si, const struct mm_boot_facts *f, struct mm_layout *l,
-                   const char **why)
+static int compute(const struct start_info *si, const struct boot_layout_facts *f,
+                   struct boot_layout *l, const char **why)
 {
     *why = NULL;
-    return mm_layout_compute(si, f, l, why);
+    return boot_layout_compute(si, f, l, why);
 }
 
 UNIT_TEST(test_xen_layout_is_accepted)
 {
     struct start_info si;
-    struct mm_boot_facts f;
-    struct mm_layout l;
+    struct boot_layout_facts f;
+    struct boot_layout l;
     const char *why;
 
     good(&si, &f);
@@ -55,8 +55,8 @@ UNIT_TEST(test_xen_layout_is_accepted)
 UNIT_TEST(test_module_and_domu_pages_are_reserved)
 {
     struct start_info si;
-    struct mm_boot_facts f;
-    struct mm_layout l;
+    struct boot_layout_facts f;
+    struct boot_layout l;
     const char *why;
 
     good(&si, &f);
@@ -77,8 +77,8 @@ UNIT_TEST(test_module_and_domu_pages_are_reserved)
 UNIT_TEST(test_ring_pages_span_the_pages_present)
 {
     struct start_info si;
-    struct mm_boot_facts f;
-    struct mm_layout l;
+    struct boot_layout_facts f;
+    struct boot_layout l;
     const char *why;
 
     good(&si, &f);
@@ -111,8 +111,8 @@ UNIT_TEST(test_ring_pages_span_the_pages_present)
 UNIT_TEST(test_each_bad_field_is_named)
 {
     struct start_info si;
-    struct mm_boot_facts f;
-    struct mm_layout l;
+    struct boot_layout_facts f;
+    struct boot_layout l;
     const char *why;
 
     good(&si, &f);
@@ -165,8 +165,8 @@ UNIT_TEST(test_each_bad_field_is_named)
 UNIT_TEST(test_too_few_pages_is_refused)
 {
     struct start_info si;
-    struct mm_boot_facts f;
-    struct mm_layout l;
+    struct boot_layout_facts f;
+    struct boot_layout l;
     const char *why;
     unsigned long nr;
 
@@ -178,7 +178,7 @@ UNIT_TEST(test_too_few_pages_is_refused)
         if (compute(&si, &f, &l, &why) == 0)
             break;
     }
-    CHECK(nr > 0x2d + MM_MIN_FREE_PAGES);
+    CHECK(nr > 0x2d + BOOT_LAYOUT_MIN_FREE_PAGES);
     CHECK(nr < 8192);
     good(&si, &f);
     si.nr_pages = nr - 1;

@@ -10,10 +10,10 @@
 
 #include "lib/errno.h"
 #include "arch/page.h"
-#include "mm/layout.h"
+#include "arch/boot_layout.h"
 
 /* The direct map ends below the virtual areas (mm/vmap.h): at most 16 TiB. */
-#define MM_MAX_PAGES (1UL << 32)
+#define BOOT_LAYOUT_MAX_PAGES (1UL << 32)
 
 static unsigned long pfn_up(uintptr_t va)
 {
@@ -37,8 +37,8 @@ static bool ranges_overlap(const struct pfn_range *a, const struct pfn_range *b)
 }
 
 /* Where Xen put the image, the p2m list, start_info and the bootstrap page tables. */
-static int locate_boot_regions(const struct start_info *si, const struct mm_boot_facts *facts,
-                               struct mm_layout *l, const char **why)
+static int locate_boot_regions(const struct start_info *si, const struct boot_layout_facts *facts,
+                               struct boot_layout *l, const char **why)
 {
     if (!range_from_bytes(0, facts->image_end, si->nr_pages, &l->image)) {
         *why = "the kernel image does not fit in start_info.nr_pages";
@@ -82,7 +82,7 @@ static int locate_module(const struct start_info *si, struct pfn_range *module, 
  * A domU's xenstore and console pages, as one range from the lower to the higher of
  * those it has (~0UL marks one it lacks); empty for dom0, which has neither.
  */
-static int locate_ring_pages(const struct mm_boot_facts *facts, unsigned long nr_pages,
+static int locate_ring_pages(const struct boot_layout_facts *facts, unsigned long nr_pages,
                              struct pfn_range *rings, const char **why)
 {
     unsigned long store = facts->store_pfn, console = facts->console_pfn, lo, hi;
@@ -105,7 +105,7 @@ static int locate_ring_pages(const struct mm_boot_facts *facts, unsigned long nr
 #define NR_PLACED 5
 
 /* What Xen placed beside the image. */
-static void placed_ranges(const struct mm_layout *l, const struct pfn_range *placed[NR_PLACED])
+static void placed_ranges(const struct boot_layout *l, const struct pfn_range *placed[NR_PLACED])
 {
     placed[0] = &l->p2m;
     placed[1] = &l->start_info;
@@ -115,7 +115,7 @@ static void placed_ranges(const struct mm_layout *l, const struct pfn_range *pla
 }
 
 /* Nothing Xen placed may overlap the image: it would be overwritten by bss. */
-static int check_clear_of_image(const struct mm_layout *l, const char **why)
+static int check_clear_of_image(const struct boot_layout *l, const char **why)
 {
     const struct pfn_range *placed[NR_PLACED];
     size_t i;
@@ -131,7 +131,7 @@ static int check_clear_of_image(const struct mm_layout *l, const char **why)
 }
 
 /* The first frame past the image, everything Xen placed and Xen's boot stack. */
-static unsigned long first_free_frame(const struct mm_layout *l)
+static unsigned long first_free_frame(const struct boot_layout *l)
 {
     const struct pfn_range *placed[NR_PLACED];
     unsigned long end = l->image.end;
@@ -155,7 +155,7 @@ static unsigned long first_free_frame(const struct mm_layout *l)
 static int check_room_for_kernel(unsigned long first_free, unsigned long nr_pages, const char **why)
 {
     unsigned long need =
-        first_free + nr_pages / 512 + 8 + nr_pages / PAGE_SIZE + 1 + MM_MIN_FREE_PAGES;
+        first_free + nr_pages / 512 + 8 + nr_pages / PAGE_SIZE + 1 + BOOT_LAYOUT_MIN_FREE_PAGES;
 
     if (need > nr_pages) {
         *why = "the domain has too few pages for the kernel";
@@ -164,13 +164,13 @@ static int check_room_for_kernel(unsigned long first_free, unsigned long nr_page
     return 0;
 }
 
-int mm_layout_compute(const struct start_info *si, const struct mm_boot_facts *facts,
-                      struct mm_layout *l, const char **why)
+int boot_layout_compute(const struct start_info *si, const struct boot_layout_facts *facts,
+                        struct boot_layout *l, const char **why)
 {
     int rc;
 
     l->nr_pages = si->nr_pages;
-    if (si->nr_pages == 0 || si->nr_pages > MM_MAX_PAGES) {
+    if (si->nr_pages == 0 || si->nr_pages > BOOT_LAYOUT_MAX_PAGES) {
         *why = "start_info.nr_pages is zero or beyond the 16 TiB the kernel maps";
         return -EINVAL;
     }

@@ -1,17 +1,17 @@
 /*
- * The domain's memory at start of day: where Xen put each thing it handed over, and
+ * A PV domain's memory at start of day: where Xen put each thing it handed over, and
  * which frames are free. Computed once from start_info, checked before any of it is
  * trusted.
  */
-#ifndef MM_LAYOUT_H
-#define MM_LAYOUT_H
+#ifndef ARCH_BOOT_LAYOUT_H
+#define ARCH_BOOT_LAYOUT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/page.h"
 
-struct mm_layout {
+struct boot_layout {
     unsigned long nr_pages;
     struct pfn_range image;       /* the kernel image, page 0 to _end */
     struct pfn_range p2m;         /* the pfn -> mfn list (start_info.mfn_list) */
@@ -27,7 +27,7 @@ struct mm_layout {
  * virtual address, and the frames of the xenstore and console pages (found through
  * the machine-to-phys table; ~0UL when the domain has none, as dom0).
  */
-struct mm_boot_facts {
+struct boot_layout_facts {
     uintptr_t image_end;
     uintptr_t start_info_va;
     unsigned long store_pfn, console_pfn;
@@ -35,7 +35,7 @@ struct mm_boot_facts {
 
 /* Frames the kernel needs free beyond what Xen placed, to build its page tables,
  * allocator state and heap; fewer is refused at boot. */
-#define MM_MIN_FREE_PAGES 256
+#define BOOT_LAYOUT_MIN_FREE_PAGES 256
 
 /*
  * Fill *layout from start_info and the facts. Returns 0, or -EINVAL with *why set to
@@ -43,7 +43,7 @@ struct mm_boot_facts {
  * too few pages for the kernel.
  */
 struct start_info;
-int mm_layout_compute(const struct start_info *si, const struct mm_boot_facts *facts,
-                      struct mm_layout *layout, const char **why);
+int boot_layout_compute(const struct start_info *si, const struct boot_layout_facts *facts,
+                        struct boot_layout *layout, const char **why);
 
 #endif
