@@ -1,8 +1,9 @@
 /*
- * Applying the command line Xen hands over in start_info.cmd_line to the options the
- * kernel's files declare (kernel/cmdline.h). A bad option never stops the boot: it is
- * reported by name and ignored. The name is printed escaped (lib/escape.h): the line
- * comes from whoever configured the domain, and may hold terminal control bytes.
+ * Applying the command line Xen hands over (start_info.cmd_line for a PV guest) to
+ * the options the kernel's files declare (kernel/cmdline.h). A bad option never
+ * stops the boot: it is reported by name and ignored. The name is printed escaped
+ * (lib/escape.h): the line comes from whoever configured the domain, and may hold
+ * terminal control bytes.
  */
 #include <stdint.h>
 

@@ -1,6 +1,7 @@
 /*
  * Kernel command-line options. Any file declares the options it reads with
- * KERNEL_PARAM_*; start_kernel applies start_info.cmd_line to all of them once, early.
+ * KERNEL_PARAM_*; start_kernel applies the domain's command line to all of them once,
+ * early.
  *
  *   static bool verbose;
  *   KERNEL_PARAM_FLAG(verbose, "verbose", "print more at boot");

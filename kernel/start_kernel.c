@@ -2,13 +2,12 @@
  * start_kernel: bring the kernel up in dependency order, run the application, and
  * end the domain with the application's verdict.
  */
-#include <xen/xen.h>
-
 #include "lib/errno.h"
 #include "lib/escape.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "arch/boot_info.h"
 #include "arch/cpu.h"
 #include "arch/setup.h"
 #include "mm/init.h"
@@ -89,49 +88,18 @@ static void main_thread(void *arg)
     kernel_poweroff();
 }
 
-/* What Xen handed over (struct start_info, xen/xen.h), at xen_va, read from our copy. */
-static void print_start_info(const void *xen_va, const struct start_info *si)
+void start_kernel(void)
 {
-    /*
-     * The command line is whoever configured the domain's: printed escaped
-     * (lib/escape.h). printk's lines hold less than 1024 characters anyway, so a long
-     * one ends in "..." here.
-     */
-    static char cmd_line[400];
-
-    printk("start_info: %p\n", xen_va);
-    printk("  magic:        %.32s\n", si->magic);
-    printk("  nr_pages:     %lu (%lu MiB)\n", si->nr_pages, si->nr_pages >> 8);
-    printk("  shared_info:  %#lx (machine address)\n", si->shared_info);
-    printk("  flags:        %#x%s%s\n", si->flags, si->flags & SIF_PRIVILEGED ? " privileged" : "",
-           si->flags & SIF_INITDOMAIN ? " initdomain" : "");
-    printk("  store:        mfn %#lx, evtchn %u\n", (unsigned long)si->store_mfn, si->store_evtchn);
-    if (si->flags & SIF_INITDOMAIN)
-        printk("  console:      dom0 console_info at offset %#x, size %u\n",
-               si->console.dom0.info_off, si->console.dom0.info_size);
-    else
-        printk("  console:      mfn %#lx, evtchn %u\n", (unsigned long)si->console.domU.mfn,
-               si->console.domU.evtchn);
-    printk("  pt_base:      %#lx\n", si->pt_base);
-    printk("  nr_pt_frames: %lu\n", si->nr_pt_frames);
-    printk("  mfn_list:     %#lx\n", si->mfn_list);
-    printk("  mod_start:    %#lx\n", si->mod_start);
-    printk("  mod_len:      %lu\n", si->mod_len);
-    printk("  cmd_line:     %s\n",
-           escape_text(cmd_line, sizeof(cmd_line), (const char *)si->cmd_line,
-                       strnlen((const char *)si->cmd_line, sizeof(si->cmd_line))));
-}
-
-void start_kernel(const struct start_info *si)
-{
+    const char *cmdline;
+    size_t cmdline_size;
     uint64_t mm_ns;
 
-    arch_early_init(si);
-    xencons_init(start_info);
-    printk("Mini-OS for Xen, x86_64 PV\n");
+    xencons_init();
+    printk("Mini-OS for Xen, %s\n", ARCH_GUEST_NAME);
     arch_init();
-    print_start_info(si, start_info);
-    params_apply_all((const char *)start_info->cmd_line, sizeof(start_info->cmd_line));
+    boot_info_print();
+    cmdline = boot_cmdline(&cmdline_size);
+    params_apply_all(cmdline, cmdline_size);
 
     mm_ns = xen_system_time_ns();
     mm_init();

@@ -1,11 +1,10 @@
 /*
- * The kernel's C entry point, called by arch/x86/boot.S:_start.
+ * The kernel's C entry point, called by the architecture's entry once its own early
+ * set-up is done (arch/x86/pv/boot.S:_start on x86_64 PV).
  */
 #ifndef KERNEL_START_KERNEL_H
 #define KERNEL_START_KERNEL_H
 
-#include <xen/xen.h>
-
-void start_kernel(const struct start_info *si) __attribute__((noreturn));
+void start_kernel(void) __attribute__((noreturn));
 
 #endif

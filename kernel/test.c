@@ -10,7 +10,7 @@
 #include "lib/escape.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "arch/setup.h"
+#include "arch/boot_info.h"
 #include "kernel/test.h"
 #include "xen/time.h"
 
@@ -54,7 +54,7 @@ static const struct kernel_test *test_find(const char *name, size_t len)
 /* For a run of everything: not on request, and meant for this kind of domain. */
 static bool test_runs_here(const struct kernel_test *t)
 {
-    bool dom0 = start_info->flags & SIF_INITDOMAIN;
+    bool dom0 = boot_is_initial_domain();
 
     if (t->flags & TEST_ON_REQUEST)
         return false;

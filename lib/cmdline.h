@@ -1,5 +1,5 @@
 /*
- * Tokenizer for the kernel command line (start_info's cmd_line). Tokens are
+ * Tokenizer for the kernel command line (start_info.cmd_line for a PV guest). Tokens are
  * separated by spaces or tabs and are either `key` (a flag) or `key=value`.
  * A value may be double-quoted to hold blanks: msg="hello world" gives the
  * value `hello world`. Keys are made of [A-Za-z0-9_.-].

@@ -52,7 +52,7 @@ int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_ha
                             void *arg, evtchn_port_t *port);
 /*
  * Take over a port that was bound before the kernel ran (a domU's console and
- * xenstore ports, from start_info): register fn(port, arg) and unmask it.
+ * xenstore ports, handed over at start of day): register fn(port, arg) and unmask it.
  */
 int evtchn_attach(evtchn_port_t port, evtchn_handler_fn fn, void *arg);
 /* Replace the handler of a bound port (fn NULL: events on it are counted, then dropped). */

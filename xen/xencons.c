@@ -2,10 +2,10 @@
  * The console, the two ways a PV guest has: output here, and the non-blocking half
  * of input (drivers/console/ waits for it).
  *
- * The initial domain (SIF_INITDOMAIN in start_info.flags) owns the machine's
- * console: its console_io writes go to Xen's serial line. Any other domain gets a
- * page shared with xenconsoled in dom0 (start_info.console.domU, the ring layout of
- * xen/io/console.h) and an event channel to tell the backend there is output.
+ * The initial domain owns the machine's console: its console_io writes go to Xen's
+ * serial line. Any other domain gets a page shared with xenconsoled in dom0 (the
+ * ring layout of xen/io/console.h) and an event channel to tell the backend there is
+ * output; arch/ says where both are (arch/x86/include/arch/boot_info.h).
  * (Xen's release builds refuse a domU's console_io writes.)
  */
 #include <stdbool.h>
@@ -16,9 +16,9 @@
 #include <xen/sched.h>
 
 #include "lib/printk.h"
+#include "arch/boot_info.h"
 #include "arch/cpu.h"
 #include "arch/hypercall.h"
-#include "arch/page.h"
 #include "xen/xencons.h"
 #include "xen/console_ring.h"
 #include "xen/events.h"
@@ -109,13 +109,15 @@ evtchn_port_t xencons_input_port(void)
     return ring.page ? ring_port : 0;
 }
 
-void xencons_init(const struct start_info *si)
+void xencons_init(void)
 {
-    if (si->flags & SIF_INITDOMAIN) {
+    struct boot_ring boot_ring;
+
+    if (!boot_console_ring(&boot_ring)) {
         printk_add_sink(xencons_io_write);
         return;
     }
-    console_ring_init(&ring, mfn_to_virt(si->console.domU.mfn), &ring_ops);
-    ring_port = si->console.domU.evtchn;
+    console_ring_init(&ring, boot_ring.page, &ring_ops);
+    ring_port = boot_ring.port;
     printk_add_sink(xencons_ring_sink);
 }

@@ -11,8 +11,8 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
-/* Picks the path from start_info and registers it as a printk sink. */
-void xencons_init(const struct start_info *si);
+/* Picks the path by the kind of domain and registers it as a printk sink. */
+void xencons_init(void);
 
 /* Copy up to size bytes of input that has already arrived; 0 when there is none. */
 size_t xencons_read_available(char *buf, size_t size);

@@ -6,8 +6,8 @@
  */
 #include <xen/version.h>
 
+#include "arch/boot_info.h"
 #include "arch/hypercall.h"
-#include "arch/setup.h"
 #include "kernel/app.h"
 #include "kernel/sched.h"
 #include "kernel/semaphore.h"
@@ -32,7 +32,7 @@ static void say_hello(void)
     hypercall_xen_version(XENVER_extraversion, extra);
     printk("Hello, world! This is Mini-OS on Xen %ld.%ld%.*s, as a %s with %lu MiB.\n",
            version >> 16, version & 0xffff, (int)sizeof(extra), extra,
-           start_info->flags & SIF_INITDOMAIN ? "dom0" : "domU", start_info->nr_pages >> 8);
+           boot_is_initial_domain() ? "dom0" : "domU", boot_nr_pages() >> 8);
 }
 
 /* As a domU, the toolstack wrote our name (the domain config's name=) into our home. */

@@ -1,7 +1,8 @@
 /*
  * The xenstore operations (drivers/xenbus/xenstore.h) over the transport of
  * drivers/xenbus/xs_comms.c, and the kernel side of that transport: the ring page and
- * event channel from start_info, one wait queue, and the reader thread.
+ * event channel Xen handed over (arch/x86/include/arch/boot_info.h), one wait queue,
+ * and the reader thread.
  *
  * Every request waits for its reply until a deadline: XENSTORE_TIMEOUT_MS from when it
  * starts, or the deadline of the innermost xenstore_deadline scope the calling thread
@@ -21,8 +22,7 @@
 #include "lib/vsnprintf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "arch/page.h"
-#include "arch/setup.h"
+#include "arch/boot_info.h"
 #include "mm/heap.h"
 #include "xen/events.h"
 #include "xen/time.h"
@@ -552,14 +552,15 @@ static int learn_identity(void)
 
 int xenstore_init(void)
 {
+    struct boot_ring ring;
     struct thread *reader;
     int rc;
 
     /* The initial domain starts before any xenstored exists: it has no ring. */
-    if ((start_info->flags & SIF_INITDOMAIN) || start_info->store_mfn == 0)
+    if (!boot_xenstore_ring(&ring))
         return -ENODEV;
-    xs_comms_init(&comms, mfn_to_virt(start_info->store_mfn), &comms_ops, NULL);
-    ring_port = start_info->store_evtchn;
+    xs_comms_init(&comms, ring.page, &comms_ops, NULL);
+    ring_port = ring.port;
     rc = evtchn_attach(ring_port, ring_event, NULL);
     if (rc)
         return rc;

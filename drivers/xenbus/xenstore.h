@@ -2,7 +2,8 @@
  * The xenstore client: the domain's connection to xenstored, the tree of small
  * string values through which domains and the toolstack find each other (Xen's
  * docs/misc/xenstore.txt). The connection is a shared page of two rings and an event
- * channel, both named in start_info (store_mfn, store_evtchn).
+ * channel, both handed over at start of day (store_mfn and store_evtchn in a PV
+ * guest's start_info).
  *
  * Any number of threads may have a request outstanding; each reply is matched to its
  * request by id. A watch belongs to the thread that waits on it. Every call returns 0
@@ -57,7 +58,7 @@ struct xenstore_deadline {
 void xenstore_deadline_begin(struct xenstore_deadline *d, uint64_t deadline_ns);
 void xenstore_deadline_end(struct xenstore_deadline *d);
 
-/* Connect to xenstored through the ring that start_info names. */
+/* Connect to xenstored through the ring handed over at start of day. */
 int xenstore_init(void);
 bool xenstore_connected(void);
 

@@ -3,8 +3,8 @@
  * domain and map or copy them back: the same hypercalls and checks a peer's would go
  * through. As a domU, one test has dom0 map a grant (the full rig's grant-read).
  */
+#include "arch/boot_info.h"
 #include "arch/page.h"
-#include "arch/setup.h"
 #include "kernel/test.h"
 #include "lib/errno.h"
 #include "lib/vsnprintf.h"
@@ -16,7 +16,7 @@
 #include "drivers/xenbus/xenstore.h"
 
 /* Our own domain id: 0 as the initial domain, from xenstore as a domU. */
-#define SELF ((start_info->flags & SIF_INITDOMAIN) ? 0 : xenstore_domid())
+#define SELF (boot_is_initial_domain() ? 0 : xenstore_domid())
 
 static mfn_t mfn_of(const void *page)
 {

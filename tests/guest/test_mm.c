@@ -7,6 +7,7 @@
 
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "arch/boot_info.h"
 #include "arch/pagetable.h"
 #include "arch/probe.h"
 #include "arch/setup.h"
@@ -27,7 +28,7 @@ static pte_t leaf(const void *va)
 
 KERNEL_TEST(direct_map_covers_every_page)
 {
-    unsigned long nr = start_info->nr_pages, pfn;
+    unsigned long nr = boot_nr_pages(), pfn;
     unsigned long step = nr / 4096 + 1;
 
     for (pfn = 1; pfn < nr; pfn += step) {
@@ -143,7 +144,7 @@ KERNEL_TEST(heap_alignment_and_reuse)
 KERNEL_TEST(heap_exhaustion_returns_null)
 {
     unsigned long before = pages_free_count();
-    void *huge = xmalloc((size_t)start_info->nr_pages * PAGE_SIZE, 0);
+    void *huge = xmalloc((size_t)boot_nr_pages() * PAGE_SIZE, 0);
 
     TEST_ASSERT(huge == NULL);
     TEST_ASSERT(xmalloc(16, 3) == NULL); /* not a power of two */

@@ -10,8 +10,7 @@
 #include "lib/vsnprintf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "arch/page.h"
-#include "arch/setup.h"
+#include "arch/boot_info.h"
 #include "mm/heap.h"
 #include "xen/time.h"
 #include "kernel/sched.h"
@@ -399,12 +398,15 @@ KERNEL_TEST_FLAGS(xenstore_survives_a_stopped_daemon, TEST_ON_REQUEST | TEST_DOM
  */
 KERNEL_TEST_FLAGS(xenstore_broken_connection_frees_its_threads, TEST_ON_REQUEST | TEST_DOMU_ONLY)
 {
-    struct xenstore_domain_interface *ring = mfn_to_virt(start_info->store_mfn);
+    struct boot_ring boot_ring;
+    struct xenstore_domain_interface *ring;
     uint64_t deadline = TEST_DEADLINE_MS(30000);
     unsigned int before = thread_count();
     char *value;
 
     TEST_ASSERT(xenstore_connected());
+    TEST_ASSERT(boot_xenstore_ring(&boot_ring));
+    ring = boot_ring.page;
     ring->req_cons = ring->req_prod + 2 * XENSTORE_RING_SIZE;
     TEST_ASSERT_EQ(xenstore_read(XS_NO_TRANSACTION, "name", &value, NULL), -ENOTCONN);
     TEST_ASSERT(!xenstore_connected());

@@ -4,9 +4,9 @@
  * At entry (xen/xen.h, "Start-of-day memory layout") the image, start_info, the p2m
  * list and the bootstrap page tables are mapped; %rsi holds the virtual address of
  * start_info; %rsp points into Xen's bootstrap stack. This code stamps the TSC (for
- * the boot-time figure), clears bss, switches to the kernel's own stack and calls
- * start_kernel(start_info). It lives alone in page 0, which is unmapped once the
- * kernel runs.
+ * the boot-time figure), clears bss, switches to the kernel's own stack, hands
+ * start_info to arch_early_init (arch/x86/pv/setup.c) and calls start_kernel. It
+ * lives alone in page 0, which is unmapped once the kernel runs.
  */
 #include "arch/page.h"
 
@@ -32,6 +32,7 @@ _start:
     xorl %ebp, %ebp             /* a zero frame pointer ends every backtrace */
     movq %r13, boot_tsc(%rip)
     movq %r12, %rdi
+    call arch_early_init
     call start_kernel
     ud2                         /* start_kernel never returns */
     .size _start, . - _start

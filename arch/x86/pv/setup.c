@@ -1,5 +1,7 @@
 /*
- * The x86_64 PV start of day, in two steps around the console (kernel/start_kernel.c).
+ * The x86_64 PV start of day, in two steps around the console: arch/x86/pv/boot.S
+ * calls arch_early_init before start_kernel, and start_kernel calls arch_init once
+ * its console works (kernel/start_kernel.c).
  *
  * arch_early_init checks that Xen handed over a 64-bit PV start_info and keeps a copy
  * of it. arch_init maps the shared_info page, installs the trap table and callbacks,

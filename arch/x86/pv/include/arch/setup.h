@@ -17,7 +17,12 @@ extern struct shared_info *const shared_info;
 /* The TSC when Xen entered _start (arch/x86/pv/boot.S). */
 extern uint64_t boot_tsc;
 
+/* The kind of guest the kernel was built as, for the banner. */
+#define ARCH_GUEST_NAME "x86_64 PV"
+
+/* Called by arch/x86/pv/boot.S:_start with what Xen handed over, before start_kernel. */
 void arch_early_init(const struct start_info *si);
+/* Called by start_kernel once the console works. */
 void arch_init(void);
 
 #endif
