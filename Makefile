@@ -54,7 +54,7 @@ KERNEL_COMMON := -O2 -g -pipe \
 KERNEL_CFLAGS := -std=gnu11 $(KERNEL_COMMON) -include stdint.h \
 	-Wstrict-prototypes -Wmissing-prototypes
 KERNEL_ASFLAGS := -D__ASSEMBLY__ $(KERNEL_COMMON)
-KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
+KERNEL_LDFLAGS := -nostdlib -static -n -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T $(ROOT)/arch/$(ARCH)/$(XEN_GUEST)/kernel.lds
 
 # What goes into an image is found, not listed: a file belongs to the kernel because

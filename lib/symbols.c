@@ -3,15 +3,15 @@
  */
 #include "lib/symbols.h"
 
-const char *symbols_find(const struct symbol *table, size_t count, uint64_t addr, uint64_t *offset)
+const char *symbols_find(const struct symbol_table *table, uint64_t addr, uint64_t *offset)
 {
-    size_t lo = 0, hi = count;
+    size_t lo = 0, hi = table->count;
 
     /* Invariant: every symbol below lo is <= addr, every symbol from hi on is > addr. */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (table[mid].addr <= addr)
+        if (table->addrs[mid] <= addr)
             lo = mid + 1;
         else
             hi = mid;
@@ -19,6 +19,6 @@ const char *symbols_find(const struct symbol *table, size_t count, uint64_t addr
     if (lo == 0)
         return NULL;
     if (offset)
-        *offset = addr - table[lo - 1].addr;
-    return table[lo - 1].name;
+        *offset = addr - table->addrs[lo - 1];
+    return table->names + table->name_offsets[lo - 1];
 }

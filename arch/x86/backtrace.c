@@ -12,8 +12,7 @@
 #define BACKTRACE_MAX_FRAMES 32
 
 /* Generated from the first link pass (tools/gen-symbols). */
-extern const struct symbol kernel_symbols[];
-extern const uint64_t kernel_symbols_count;
+extern const struct symbol_table kernel_symbols;
 extern char _text[], _etext[];
 extern char boot_stack[], boot_stack_top[];
 
@@ -30,7 +29,7 @@ const char *kernel_symbol_lookup(uintptr_t addr, uintptr_t *offset)
 {
     if (addr < (uintptr_t)_text || addr >= (uintptr_t)_etext)
         return NULL;
-    return symbols_find(kernel_symbols, kernel_symbols_count, addr, offset);
+    return symbols_find(&kernel_symbols, addr, offset);
 }
 
 /*
