@@ -130,7 +130,11 @@ static int check_clear_of_image(const struct boot_layout *l, const char **why)
     return 0;
 }
 
-/* The first frame past the image, everything Xen placed and Xen's boot stack. */
+/*
+ * The first frame past the image and everything Xen placed. Xen's boot stack, the page
+ * after the page tables, is free: _start moves to the kernel's own stack before it
+ * pushes or calls anything (arch/x86/pv/boot.S).
+ */
 static unsigned long first_free_frame(const struct boot_layout *l)
 {
     const struct pfn_range *placed[NR_PLACED];
@@ -141,10 +145,6 @@ static unsigned long first_free_frame(const struct boot_layout *l)
     for (i = 0; i < NR_PLACED; i++)
         if (placed[i]->end > end)
             end = placed[i]->end;
-    /* Xen's boot stack is the page after the page tables; the kernel no longer uses it
-     * but nothing says so, so it stays reserved. */
-    if (l->page_tables.end + 1 > end)
-        end = l->page_tables.end + 1;
     return end;
 }
 

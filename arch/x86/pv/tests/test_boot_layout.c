@@ -48,7 +48,7 @@ UNIT_TEST(test_xen_layout_is_accepted)
     CHECK_INT(l.p2m.end, 0x26); /* 8192 entries of 8 bytes */
     CHECK_INT(l.start_info.start, 0x26);
     CHECK_INT(l.page_tables.end, 0x2c);
-    CHECK_INT(l.first_free, 0x2d); /* past Xen's boot stack page */
+    CHECK_INT(l.first_free, 0x2c); /* Xen's boot stack page is free */
     CHECK_INT(l.module.start, l.module.end);
 }
 
