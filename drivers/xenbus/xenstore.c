@@ -26,6 +26,7 @@
 #include "mm/heap.h"
 #include "xen/events.h"
 #include "xen/time.h"
+#include "kernel/boot_report.h"
 #include "kernel/initcall.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
@@ -581,10 +582,11 @@ static int xenstore_start(void)
     int rc = xenstore_init();
 
     if (rc == -ENODEV) {
-        printk("Xenstore: none (the initial domain starts before any xenstored)\n");
+        if (boot_verbose())
+            printk("Xenstore: none (the initial domain starts before any xenstored)\n");
         return 0;
     }
-    if (rc == 0)
+    if (rc == 0 && boot_verbose())
         printk("Xenstore: connected; we are domain %u, home %s\n", self_domid, home_path);
     return rc;
 }
