@@ -6,7 +6,8 @@
 #   make run        set up what is missing, boot hello as a domU under Xen and xl in QEMU
 #   make run-dom0   the same with hello as Xen's only domain (no Linux, no xl)
 #   make test       set up what is missing, run every test tier
-#   make bench      print image sizes, boot times and micro-benchmark figures
+#   make bench      print image sizes, boot times and micro-benchmark figures, beside those
+#                   of the image of git revision BASELINE (BASELINE= for this tree's alone)
 #   make format     apply .clang-format to every C file
 #   make O=dir      build somewhere other than build/
 #   make kernel-lib build build/libminios.a, the kernel without an application
@@ -257,8 +258,10 @@ tour-check:
 test: setup
 	$(ROOT)/tests/run-all $(O)
 
+# The last commit before the boot timeline and the quiet start of day.
+BASELINE ?= 39920ad
 bench: setup all
-	$(ROOT)/tools/bench $(O)
+	$(ROOT)/tools/bench $(if $(BASELINE),--baseline $(BASELINE)) $(O)
 
 # Every C file of the project: tracked or new, but not ignored (nor anything in build/).
 C_SOURCES = $(shell cd $(ROOT) && { git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*'; } | sort -u)

@@ -1,6 +1,7 @@
 /* Running the KERNEL_INIT functions that the linker gathered, level by level. */
 #include "lib/errno.h"
 #include "lib/printk.h"
+#include "kernel/boot_report.h"
 #include "kernel/initcall.h"
 
 /* From the linker script: the .kernel_inits.* sections, sorted by name (level). */
@@ -15,5 +16,6 @@ void kernel_inits_run(void)
 
         if (rc)
             printk("%s: failed: %s\n", init->name, errno_name(rc));
+        boot_step_done(init->name);
     }
 }

@@ -8,7 +8,6 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "arch/boot_info.h"
-#include "arch/cpu.h"
 #include "arch/setup.h"
 #include "mm/init.h"
 #include "xen/xencons.h"
@@ -16,6 +15,7 @@
 #include "xen/gnttab.h"
 #include "xen/time.h"
 #include "kernel/app.h"
+#include "kernel/boot_report.h"
 #include "kernel/initcall.h"
 #include "kernel/cmdline.h"
 #include "kernel/sched.h"
@@ -47,24 +47,31 @@ static enum evtchn_abi_choice evtchn_choice(void)
 
 static void events_time_threads_init(void)
 {
-    uint64_t wall_s;
     int rc;
 
     rc = events_init(evtchn_choice());
     if (rc)
         panic("event channels: the %s ABI cannot be used: %s\n", evtchn_option, errno_name(rc));
-    printk("Events: %s ABI, ports 1-%u\n", evtchn_abi_name(), evtchn_port_limit() - 1);
+    boot_step_done("events_init");
     rc = gnttab_init();
     if (rc)
         panic("grant table: set-up failed: %s\n", errno_name(rc));
-    printk("Grant table: %u references, %u free\n", gnttab_capacity(), gnttab_free_count());
+    boot_step_done("gnttab_init");
     rc = timers_init();
     if (rc)
         panic("timers: binding VIRQ_TIMER failed: %s\n", errno_name(rc));
+    boot_step_done("timers_init");
     threads_init();
-    wall_s = xen_wallclock_ns() / NSEC_PER_SEC;
+    boot_step_done("threads_init");
+}
+
+/* What `verbose` adds about the steps above, printed after them: printing takes time. */
+static void subsystems_print(void)
+{
+    printk("Events: %s ABI, ports 1-%u\n", evtchn_abi_name(), evtchn_port_limit() - 1);
+    printk("Grant table: %u references, %u free\n", gnttab_capacity(), gnttab_free_count());
     printk("Time: system time %lu ms, wall clock %lu s since the epoch\n",
-           xen_system_time_ns() / NSEC_PER_MSEC, wall_s);
+           xen_system_time_ns() / NSEC_PER_MSEC, xen_wallclock_ns() / NSEC_PER_SEC);
 }
 
 /*
@@ -73,13 +80,13 @@ static void events_time_threads_init(void)
  */
 static void main_thread(void *arg)
 {
-    uint64_t boot_ns;
     int rc;
 
     (void)arg;
+    boot_step_done("switch to main thread");
     kernel_inits_run();
-    boot_ns = xen_tsc_to_ns(rdtsc() - boot_tsc);
-    printk("Boot: _start to app_main in %lu us\n", boot_ns / 1000);
+    boot_step_done("app_main");
+    boot_report();
     rc = app_main();
     if (rc != 0) {
         printk("app_main returned %d\n", rc);
@@ -92,22 +99,31 @@ void start_kernel(void)
 {
     const char *cmdline;
     size_t cmdline_size;
-    uint64_t mm_ns;
 
+    boot_step_done("arch_early_init");
     xencons_init();
-    printk("Mini-OS for Xen, %s\n", ARCH_GUEST_NAME);
-    arch_init();
-    boot_info_print();
+    boot_step_done("xencons_init");
     cmdline = boot_cmdline(&cmdline_size);
     params_apply_all(cmdline, cmdline_size);
-
-    mm_ns = xen_system_time_ns();
+    boot_step_done("params_apply_all");
+    if (boot_verbose()) {
+        printk("Mini-OS for Xen, %s\n", ARCH_GUEST_NAME);
+        boot_info_print();
+        boot_step_done("(printing start_info)");
+    }
+    arch_init();
+    boot_step_done("arch_init");
     mm_init();
-    mm_ns = xen_system_time_ns() - mm_ns;
-    mm_report();
-    printk("Memory: set up in %lu us\n", mm_ns / 1000);
-
+    boot_step_done("mm_init");
+    if (boot_verbose()) {
+        mm_report();
+        boot_step_done("(printing the memory)");
+    }
     events_time_threads_init();
+    if (boot_verbose()) {
+        subsystems_print();
+        boot_step_done("(printing the above)");
+    }
 
     if (!thread_create_with_stack("main", main_thread, NULL, MAIN_THREAD_STACK_PAGES))
         panic("cannot create the main thread\n");

@@ -47,7 +47,9 @@ static void control_thread(void *arg)
     int rc;
 
     (void)arg;
-    while ((rc = xenstore_watch_wait(&control_watch, 0)) == 0) {
+    /* Set here, not in control_start: the round trip need not delay app_main. */
+    rc = xenstore_watch(&control_watch, CONTROL_NODE);
+    while (rc == 0 && (rc = xenstore_watch_wait(&control_watch, 0)) == 0) {
         int read_rc = xenstore_read_buf(XS_NO_TRANSACTION, CONTROL_NODE, request, sizeof(request));
 
         if (read_rc == 0)
@@ -61,18 +63,12 @@ static void control_thread(void *arg)
 static int control_start(void)
 {
     struct thread *thread;
-    int rc;
 
     if (!xenstore_connected())
         return 0; /* no toolstack to ask us anything; xenstore said why */
-    rc = xenstore_watch(&control_watch, CONTROL_NODE);
-    if (rc)
-        return rc;
     thread = thread_create("control", control_thread, NULL);
-    if (!thread) {
-        xenstore_unwatch(&control_watch);
+    if (!thread)
         return -ENOMEM;
-    }
     /* It ends only when the connection breaks, and nobody waits for that: free it then. */
     thread_detach(thread);
     return 0;

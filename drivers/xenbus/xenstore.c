@@ -26,7 +26,9 @@
 #include "mm/heap.h"
 #include "xen/events.h"
 #include "xen/time.h"
+#include "kernel/boot_report.h"
 #include "kernel/initcall.h"
+#include "kernel/mutex.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
 #include "drivers/xenbus/xenstore.h"
@@ -41,8 +43,11 @@ static unsigned int watch_seq;
 /* struct xenstore_deadline scopes of every thread, innermost last. */
 static struct list_node deadlines = LIST_HEAD_INIT(deadlines);
 
+/* Learnt on first use, not at connection: two round trips the boot need not wait for. */
 static domid_t self_domid;
 static char home_path[32];
+static bool identity_known;
+static struct mutex identity_lock;
 
 static void ring_event(evtchn_port_t port, void *arg)
 {
@@ -507,16 +512,6 @@ bool xenstore_connected(void)
     return connected && !xs_comms_broken(&comms);
 }
 
-domid_t xenstore_domid(void)
-{
-    return self_domid;
-}
-
-const char *xenstore_home(void)
-{
-    return home_path;
-}
-
 void xenstore_get_stats(struct xs_comms_stats *s)
 {
     *s = comms.stats;
@@ -550,6 +545,35 @@ static int learn_identity(void)
     return rc;
 }
 
+/* Learn who we are once, by whichever thread asks first; a failure is said once. */
+static void identity_learn_once(void)
+{
+    int rc;
+
+    if (!connected)
+        return;
+    mutex_lock(&identity_lock);
+    if (!identity_known) {
+        rc = learn_identity();
+        if (rc)
+            printk("xenstore: cannot learn our domid and home: %s\n", errno_name(rc));
+        identity_known = true;
+    }
+    mutex_unlock(&identity_lock);
+}
+
+domid_t xenstore_domid(void)
+{
+    identity_learn_once();
+    return self_domid;
+}
+
+const char *xenstore_home(void)
+{
+    identity_learn_once();
+    return home_path;
+}
+
 int xenstore_init(void)
 {
     struct boot_ring ring;
@@ -569,11 +593,9 @@ int xenstore_init(void)
         return -ENOMEM;
     /* It ends when the connection breaks, and nobody waits for that: free it then. */
     thread_detach(reader);
+    mutex_init(&identity_lock);
     connected = true;
-    rc = learn_identity();
-    if (rc)
-        printk("xenstore: cannot learn our domid and home: %s\n", errno_name(rc));
-    return rc;
+    return 0;
 }
 
 static int xenstore_start(void)
@@ -581,11 +603,13 @@ static int xenstore_start(void)
     int rc = xenstore_init();
 
     if (rc == -ENODEV) {
-        printk("Xenstore: none (the initial domain starts before any xenstored)\n");
+        if (boot_verbose())
+            printk("Xenstore: none (the initial domain starts before any xenstored)\n");
         return 0;
     }
-    if (rc == 0)
-        printk("Xenstore: connected; we are domain %u, home %s\n", self_domid, home_path);
+    if (rc == 0 && boot_verbose())
+        printk("Xenstore: connected; we are domain %u, home %s\n", xenstore_domid(),
+               xenstore_home());
     return rc;
 }
 KERNEL_INIT(1, xenstore_start);

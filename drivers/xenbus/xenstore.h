@@ -62,7 +62,10 @@ void xenstore_deadline_end(struct xenstore_deadline *d);
 int xenstore_init(void);
 bool xenstore_connected(void);
 
-/* This domain's id and home path ("/local/domain/N"), read once at connection. */
+/*
+ * This domain's id and home path ("/local/domain/N"), asked of xenstored on first use
+ * (it blocks for two round trips), not at connection: the boot need not wait for them.
+ */
 domid_t xenstore_domid(void);
 const char *xenstore_home(void);
 
