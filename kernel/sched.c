@@ -135,21 +135,23 @@ void thread_sleep_ns(uint64_t ns)
     thread_sleep_until(xen_system_time_ns() + ns);
 }
 
-void sched_run_idle(void (*housekeeping)(void))
+void sched_run_idle(bool (*housekeeping)(void))
 {
     ASSERT(current == idle_thread);
     for (;;) {
-        if (housekeeping)
-            housekeeping();
+        bool more = housekeeping && housekeeping();
+
         events_disable();
         events_raise_deferred();
-        if (list_empty(&run_queue)) {
+        if (!list_empty(&run_queue)) {
+            schedule();
+        } else if (more) {
+            events_enable(); /* housekeeping left work: no block, another round */
+        } else {
             /* Unmasks events atomically with blocking, so none is missed between
              * the check and the block; handlers run before this returns. */
             stats.idle_blocks++;
             events_block_vcpu();
-        } else {
-            schedule();
         }
     }
 }

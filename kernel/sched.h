@@ -39,9 +39,10 @@ void sched_enqueue(struct thread *t);
 void sched_set_idle(struct thread *idle);
 /*
  * The idle loop, run by the boot context once everything is up: call housekeeping,
- * then run threads or block the vCPU until there are some. Never returns.
+ * then run threads, or block the vCPU until there are some unless housekeeping
+ * returned true (it has more to do). Never returns.
  */
-void sched_run_idle(void (*housekeeping)(void)) __attribute__((noreturn));
+void sched_run_idle(bool (*housekeeping)(void)) __attribute__((noreturn));
 
 struct sched_stats {
     uint64_t switches;

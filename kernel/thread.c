@@ -15,6 +15,7 @@
 #include "kernel/sched.h"
 #include "kernel/thread.h"
 #include "mm/heap.h"
+#include "mm/page_alloc.h"
 #include "mm/vmap.h"
 
 extern char boot_stack[], boot_stack_top[];
@@ -202,7 +203,18 @@ void threads_init(void)
     fault_report_set_context(report_thread_context);
 }
 
+/*
+ * What the idle thread does between threads: free the exited ones, then add one
+ * step of the memory the start of day left to the page allocator, so that it is all
+ * there before anyone needs it (mm/page_alloc.c).
+ */
+static bool idle_housekeeping(void)
+{
+    reap_exited();
+    return page_alloc_grow();
+}
+
 void threads_run_idle(void)
 {
-    sched_run_idle(reap_exited);
+    sched_run_idle(idle_housekeeping);
 }

@@ -66,20 +66,29 @@ static void free_list_remove(struct buddy_zone *z, unsigned long pfn, unsigned i
 int buddy_init(struct buddy_zone *z, uintptr_t base, unsigned long first_pfn, unsigned long end_pfn,
                uint8_t *state)
 {
-    unsigned long i;
     unsigned int order;
 
     if (end_pfn < first_pfn || !state)
         return -EINVAL;
     z->base = base;
     z->first_pfn = first_pfn;
-    z->end_pfn = end_pfn;
+    z->end_pfn = first_pfn;
     z->state = state;
     z->free_frames = 0;
     for (order = 0; order <= BUDDY_MAX_ORDER; order++)
         list_init(&z->free_list[order]);
-    for (i = 0; i < end_pfn - first_pfn; i++)
-        state[i] = STATE_HELD;
+    return buddy_grow(z, end_pfn);
+}
+
+int buddy_grow(struct buddy_zone *z, unsigned long end_pfn)
+{
+    unsigned long pfn;
+
+    if (end_pfn < z->end_pfn)
+        return -EINVAL;
+    for (pfn = z->end_pfn; pfn < end_pfn; pfn++)
+        *state_of(z, pfn) = STATE_HELD;
+    z->end_pfn = end_pfn;
     return 0;
 }
 

@@ -52,6 +52,14 @@ int buddy_init(struct buddy_zone *z, uintptr_t base, unsigned long first_pfn, un
                uint8_t *state);
 
 /*
+ * Extend the zone up to end_pfn, the new frames held back like buddy_init's. The
+ * state array must have room for them (buddy_state_bytes(end_pfn - first_pfn)).
+ * Returns 0, or -EINVAL if end_pfn is below the zone's end. A zone can so start
+ * small and grow as its memory becomes usable; only the new frames' state is set.
+ */
+int buddy_grow(struct buddy_zone *z, unsigned long end_pfn);
+
+/*
  * Hand frames [pfn, end) to the allocator, as the largest aligned blocks that
  * fit, merging them with free neighbours. Returns 0, or -EINVAL (and changes
  * nothing) if the range is outside the zone or any of its frames was handed

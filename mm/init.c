@@ -1,9 +1,10 @@
 /*
  * mm_init: from Xen's bootstrap mappings to a kernel that can allocate.
  *
- * arch/ checks what the domain was handed, maps every page of it and sets the image's
- * protections; then every remaining frame goes to the page allocator, and the virtual
- * areas are set up. Each step needs the one before it.
+ * arch/ checks what the domain was handed, sets aside the page tables of the direct
+ * map and sets the image's protections; then the page allocator takes the free frames
+ * mapped so far (the rest follow while the kernel idles, or on the first allocation
+ * that needs them), and the virtual areas are set up. Each step needs the one before.
  */
 #include "lib/panic.h"
 #include "lib/printk.h"

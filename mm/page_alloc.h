@@ -8,6 +8,8 @@
 #ifndef MM_PAGE_ALLOC_H
 #define MM_PAGE_ALLOC_H
 
+#include <stdbool.h>
+
 #define PAGE_ALLOC_PAGE_SIZE 4096UL
 
 /*
@@ -31,13 +33,26 @@ void free_pages(void *ptr, unsigned int order);
  */
 int pages_allocated_order(const void *ptr);
 
-/* Free pages left, counted in pages (not blocks). */
+/* Free pages left, counted in pages (not blocks), with those not yet added. */
 unsigned long pages_free_count(void);
 
-/* The kernel's allocator: the frames from mem->first_free on, which it moves past
- * the allocator's own state (mm/page_alloc.c). */
+/*
+ * The kernel's allocator: the frames from mem->first_free on, which it moves past
+ * the allocator's own state (mm/page_alloc.c), less the direct map's page tables it
+ * sets aside. A few frames are free at once; the rest are added later.
+ */
 struct boot_memory;
 void page_alloc_init(struct boot_memory *mem);
+
+/*
+ * Map the next frames not yet added (16 MiB) and hand them to the allocator. False
+ * when there are none left, or when called from within itself. Any caller may take
+ * a step; alloc_pages does when it finds nothing free.
+ */
+bool page_alloc_grow(void);
+
+/* Frames the allocator has still to add; 0 once every frame is free or in use. */
+unsigned long pages_not_yet_added(void);
 
 static inline void *alloc_page(void)
 {

@@ -9,6 +9,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include "lib/errno.h"
 #include "mm/buddy.h"
@@ -355,6 +356,29 @@ UNIT_TEST(test_free_range_pieces_and_errors)
     free(arena);
 }
 
+UNIT_TEST(test_grow_adds_held_frames_that_merge)
+{
+    static uint8_t state[1024];
+    unsigned char *arena = aligned_alloc(PAGE, 1024 * PAGE);
+    struct buddy_zone z;
+
+    memset(state, 0xff, sizeof(state)); /* garbage past the zone's end is never read */
+    CHECK_INT(buddy_init(&z, (uintptr_t)arena, 0, 100, state), 0);
+    CHECK_INT(buddy_free_range(&z, 0, 100), 0);
+    CHECK(!buddy_contains(&z, 100));
+    CHECK_INT(buddy_free_range(&z, 100, 101), -EINVAL); /* not in the zone yet */
+    CHECK_INT(buddy_grow(&z, 99), -EINVAL);             /* zones only grow */
+    CHECK_INT(buddy_grow(&z, 1024), 0);
+    CHECK(buddy_contains(&z, 1023));
+    CHECK_INT(buddy_free_frames(&z), 100);
+    CHECK_INT(buddy_allocated_order(&z, 500), -EINVAL); /* held: neither free nor allocated */
+    CHECK_INT(buddy_free_range(&z, 100, 1024), 0);
+    CHECK_INT(buddy_free_frames(&z), 1024);
+    CHECK_INT(buddy_alloc(&z, 10), 0); /* the old and new frames merged into one block */
+    CHECK_INT(buddy_free(&z, 0, 10), 0);
+    free(arena);
+}
+
 UNIT_TEST(test_max_order_and_beyond)
 {
     /* 2^19 + 5 frames: 2 GiB of address space, but only block heads are touched. */
@@ -392,6 +416,7 @@ static const struct unit_test tests[] = {
     UNIT_ENTRY(test_exhaustion),
     UNIT_ENTRY(test_bad_frees_change_nothing),
     UNIT_ENTRY(test_free_range_pieces_and_errors),
+    UNIT_ENTRY(test_grow_adds_held_frames_that_merge),
     UNIT_ENTRY(test_max_order_and_beyond),
 };
 

@@ -6,12 +6,14 @@
 #include <stdbool.h>
 
 #include "lib/errno.h"
+#include "lib/printk.h"
 #include "lib/string.h"
 #include "arch/boot_info.h"
 #include "arch/pagetable.h"
 #include "arch/probe.h"
 #include "arch/setup.h"
 #include "kernel/test.h"
+#include "mm/buddy.h"
 #include "mm/heap.h"
 #include "mm/init.h"
 #include "mm/page_alloc.h"
@@ -26,11 +28,48 @@ static pte_t leaf(const void *va)
     return e ? *e : 0;
 }
 
+/*
+ * Right after boot most of a large domain's memory is still being added, yet every
+ * frame of it can be allocated at once: an allocation that finds nothing free adds
+ * the next frames itself. Whole blocks, largest first, so only their heads are
+ * touched and the test stays quick at any size.
+ */
+KERNEL_TEST(page_allocator_takes_memory_still_being_added)
+{
+    unsigned long before = pages_free_count(), n = 0;
+    unsigned long held = pages_not_yet_added();
+    void *head = NULL, *block;
+    int order;
+
+    printk("page allocator: %lu of %lu free pages still to be added\n", held, before);
+    for (order = BUDDY_MAX_ORDER; order >= 0; order--) {
+        while ((block = alloc_pages(order)) != NULL) {
+            *(void **)block = head;
+            ((unsigned long *)block)[1] = order;
+            head = block;
+            n += 1UL << order;
+        }
+    }
+    TEST_ASSERT_EQ(n, before);
+    TEST_ASSERT_EQ(pages_not_yet_added(), 0);
+    TEST_ASSERT_EQ(pages_free_count(), 0);
+    while (head) {
+        void *next = *(void **)head;
+
+        free_pages(head, ((unsigned long *)head)[1]);
+        head = next;
+    }
+    TEST_ASSERT_EQ(pages_free_count(), before);
+}
+
 KERNEL_TEST(direct_map_covers_every_page)
 {
     unsigned long nr = boot_nr_pages(), pfn;
     unsigned long step = nr / 4096 + 1;
 
+    /* The map reaches every frame once the allocator has added them all. */
+    while (page_alloc_grow())
+        ;
     for (pfn = 1; pfn < nr; pfn += step) {
         pte_t e = leaf(pfn_to_virt(pfn));
 
@@ -83,6 +122,7 @@ KERNEL_TEST(page_allocator_gives_every_frame_back)
     }
     TEST_ASSERT_EQ(n, before);
     TEST_ASSERT_EQ(pages_free_count(), 0);
+    TEST_ASSERT_EQ(pages_not_yet_added(), 0);
     TEST_ASSERT(alloc_pages(0) == NULL);
     while (head) {
         void *next = *(void **)head;

@@ -1,7 +1,8 @@
 /*
- * A PV guest's memory at start of day: check the layout start_info describes, then
- * map every page of the domain and set the image's protections. Each step needs the
- * one before it.
+ * A PV guest's memory at start of day: check the layout start_info describes, count
+ * the page tables the direct map needs and set the image's protections. Each step
+ * needs the one before it. The page allocator then has the tables set aside and the
+ * rest of the direct map built as it adds memory (mm/page_alloc.c).
  */
 #include <xen/xen.h>
 
@@ -40,10 +41,11 @@ void boot_memory_report(void)
     report_range("start_info", &layout.start_info);
     report_range("ring pages", &layout.ring_pages);
     report_range("boot tables", &layout.page_tables);
-    printk("  %-14s 0x%08lx - 0x%08lx (Xen mapped up to %#lx; %lu tables added, "
-           "%lu mmu_update calls)\n",
+    printk("  %-14s 0x%08lx - 0x%08lx (Xen mapped up to %#lx, now up to %#lx, the rest on "
+           "request; %lu tables added, %lu mmu_update calls)\n",
            "direct map", 0UL, layout.nr_pages << PAGE_SHIFT,
-           direct_map.xen_mapped_end << PAGE_SHIFT, direct_map.new_tables, direct_map.hypercalls);
+           direct_map.xen_mapped_end << PAGE_SHIFT, direct_map.mapped_end << PAGE_SHIFT,
+           direct_map.new_tables, direct_map.hypercalls);
 }
 
 void boot_memory_init(struct boot_memory *mem)
@@ -67,11 +69,22 @@ void boot_memory_init(struct boot_memory *mem)
     if (rc)
         panic("memory: %s (%s)\n", why, rc == -ENOMEM ? "too little memory" : "bad start_info");
 
-    direct_map_build(&direct_map, layout.nr_pages, &layout.first_free);
+    direct_map_init(&direct_map, layout.nr_pages);
     direct_map_protect(&direct_map, &layout.page_tables);
     *mem = (struct boot_memory){
         .nr_pages = layout.nr_pages,
         .first_free = layout.first_free,
+        .mapped_end = direct_map.mapped_end,
         .data_nx = direct_map.data_nx,
     };
+}
+
+void boot_memory_reserve_tables(struct boot_memory *mem)
+{
+    direct_map_reserve_tables(&direct_map, &mem->first_free);
+}
+
+unsigned long boot_memory_map(unsigned long end)
+{
+    return direct_map_extend(&direct_map, end);
 }

@@ -1,15 +1,19 @@
 /*
- * Building the direct map at boot.
+ * Building the direct map.
  *
  * Xen's bootstrap tables map only the image and what follows it, up to a 4 MiB
  * boundary at least 512 KiB past the last bootstrap element. The kernel extends them to
- * every page of the domain. Each missing level-1 table is filled with its 512 entries
- * while it is still an ordinary writable page, then made read-only and hooked in with
- * two queued requests: Xen checks the whole table once, when it is hooked, instead of
- * taking one hypercall per page.
+ * every page of the domain, in steps: at boot only as far as the start of day needs,
+ * the rest later (mm/page_alloc.c), so that a large domain boots as fast as a small
+ * one. Each missing level-1 table is filled with its 512 entries while it is still an
+ * ordinary writable page, then made read-only and hooked in with two queued requests:
+ * Xen checks the whole table once, when it is hooked, instead of taking one hypercall
+ * per page.
  *
- * Table pages come from the first free frames, in order. They are always below the
- * part of memory being mapped, and already mapped themselves, because each table
+ * Every table the whole map needs is counted at boot and its frame reserved, so that
+ * extending the map later never allocates. Table frames are taken from the
+ * reservation in order. They are always below the part of memory being mapped, and
+ * already mapped themselves, because the reservation starts below it and each table
  * maps 512 pages and takes only one.
  */
 #include "lib/panic.h"
@@ -24,8 +28,6 @@ extern char boot_stack_guard[];
 
 struct builder {
     struct direct_map *map;
-    unsigned long nr_pages;
-    unsigned long *first_free;
     struct pt_batch batch;
     unsigned long walked_end;  /* frames below this are mapped, or queued to be */
     unsigned long flushed_end; /* frames below this are mapped: Xen has the requests */
@@ -49,13 +51,13 @@ static void builder_set(struct builder *bld, const pte_t *entry, pte_t value)
         panic("building the direct map failed\n");
 }
 
-/* A fresh table page, mapped and zeroed, taken from the first free frame. */
+/* A fresh table page, mapped and zeroed, taken from the reserved frames. */
 static pte_t *builder_new_table(struct builder *bld)
 {
-    unsigned long pfn = (*bld->first_free)++;
+    unsigned long pfn = bld->map->next_table++;
 
-    if (pfn >= bld->nr_pages)
-        panic("out of memory for page tables at pfn %lu\n", pfn);
+    if (pfn >= bld->map->tables_end)
+        panic("more page tables needed than counted, at pfn %lu\n", pfn);
     /*
      * The requests that map this frame must have reached Xen before it is touched.
      * Table frames are taken far more slowly than the walk maps frames (one per 512),
@@ -100,33 +102,90 @@ static pte_t direct_map_pte(unsigned long pfn)
     return pte_make(pfn_to_mfn(pfn), PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY | pt_nx());
 }
 
-void direct_map_build(struct direct_map *map, unsigned long nr_pages, unsigned long *first_free)
+/* Whether pfn is the first frame one entry of a table at this level maps. */
+static bool table_aligned(unsigned long pfn, unsigned int level)
 {
-    struct builder bld = {.map = map, .nr_pages = nr_pages, .first_free = first_free};
-    unsigned long pfn, nr = nr_pages;
+    return ((pfn << PAGE_SHIFT) & ((1UL << PT_LEVEL_SHIFT(level)) - 1)) == 0;
+}
 
-    map->new_tables = 0;
-    map->hypercalls = 0;
-    map->xen_mapped_end = nr;
+/*
+ * Count the tables mapping [0, nr_pages) adds, and find where Xen's mapping ends. A
+ * table is missing where its parent entry is, and it is counted once, at the first
+ * frame it would map.
+ */
+static unsigned long tables_to_add(struct direct_map *map)
+{
+    unsigned long pfn, count = 0;
+
+    map->xen_mapped_end = map->nr_pages;
+    for (pfn = 0; pfn < map->nr_pages; pfn += PT_ENTRIES) {
+        uintptr_t va = pfn << PAGE_SHIFT;
+        pte_t *l2e = pt_lookup(va, 2);
+        pte_t *l1;
+        unsigned long i;
+
+        if (!pt_lookup(va, 3))
+            count += table_aligned(pfn, 4);
+        if (!l2e)
+            count += table_aligned(pfn, 3);
+        if (!l2e || !(*l2e & PTE_PRESENT)) {
+            count++;
+            if (map->xen_mapped_end == map->nr_pages)
+                map->xen_mapped_end = pfn ? pfn : 1;
+            continue;
+        }
+        l1 = pt_entry_table(*l2e);
+        for (i = pfn ? 0 : 1; i < PT_ENTRIES && pfn + i < map->nr_pages; i++)
+            if (!(l1[i] & PTE_PRESENT) && map->xen_mapped_end == map->nr_pages)
+                map->xen_mapped_end = pfn + i;
+    }
+    return count;
+}
+
+void direct_map_init(struct direct_map *map, unsigned long nr_pages)
+{
     /* The map grows from the tables Xen built, which it handed over in start_info. */
     pt_init((pte_t *)start_info->pt_base);
-    map->data_nx = pt_nx() != 0;
+    *map = (struct direct_map){.nr_pages = nr_pages, .data_nx = pt_nx() != 0};
+    map->nr_tables = tables_to_add(map);
+    /* At least 1: page 0 stays unmapped (arch/x86/pv/setup.c), so NULL faults. */
+    map->mapped_end = map->xen_mapped_end;
+}
+
+void direct_map_reserve_tables(struct direct_map *map, unsigned long *first_free)
+{
+    unsigned long tables = map->nr_tables;
+
+    /* The first table maps frames past the mapped ones, so it must lie below them. */
+    if (*first_free + tables >= map->nr_pages || *first_free >= map->mapped_end)
+        panic("no room for the direct map's %lu page tables at pfn %#lx\n", tables, *first_free);
+    map->next_table = *first_free;
+    map->tables_end = *first_free + tables;
+    *first_free = map->tables_end;
+}
+
+unsigned long direct_map_extend(struct direct_map *map, unsigned long end)
+{
+    struct builder bld = {.map = map};
+    unsigned long pfn = map->mapped_end;
+
+    /* Whole tables at a time: one hooked table maps 512 frames for one check by Xen. */
+    end = (end + PT_ENTRIES - 1) & ~(PT_ENTRIES - 1);
+    if (end > map->nr_pages)
+        end = map->nr_pages;
+    bld.walked_end = bld.flushed_end = pfn;
     pt_batch_init(&bld.batch);
-    /* Page 0 stays unmapped (arch/x86/pv/setup.c), so NULL dereferences fault. */
-    pfn = 1;
-    while (pfn < nr) {
+    while (pfn < end) {
         uintptr_t va = pfn << PAGE_SHIFT;
         pte_t *l3 = builder_table_below(&bld, &pt_root()[PT_INDEX(va, 4)]);
         pte_t *l2 = builder_table_below(&bld, &l3[PT_INDEX(va, 3)]);
         pte_t *l2e = &l2[PT_INDEX(va, 2)];
         unsigned long first = pfn, last = (pfn | (PT_ENTRIES - 1)) + 1;
 
-        if (last > nr)
-            last = nr;
+        if (last > end)
+            last = end;
         if (!(*l2e & PTE_PRESENT)) {
             /* A whole new level-1 table: fill it while it is writable. */
-            if (map->xen_mapped_end == nr)
-                map->xen_mapped_end = first;
             pte_t *l1 = builder_new_table(&bld);
 
             for (pfn = first; pfn < last; pfn++)
@@ -139,16 +198,15 @@ void direct_map_build(struct direct_map *map, unsigned long nr_pages, unsigned l
             for (pfn = first; pfn < last; pfn++) {
                 pte_t *l1e = &l1[PT_INDEX(pfn << PAGE_SHIFT, 1)];
 
-                if (!(*l1e & PTE_PRESENT)) {
-                    if (map->xen_mapped_end == nr)
-                        map->xen_mapped_end = pfn;
+                if (!(*l1e & PTE_PRESENT))
                     builder_set(&bld, l1e, direct_map_pte(pfn));
-                }
             }
         }
         bld.walked_end = last;
     }
     builder_flush(&bld);
+    map->mapped_end = end > map->mapped_end ? end : map->mapped_end;
+    return map->mapped_end;
 }
 
 static bool in_range(uintptr_t va, const char *start, const char *end)
@@ -182,8 +240,8 @@ void direct_map_protect(const struct direct_map *map, const struct pfn_range *bo
     unsigned long pfn;
     int rc = 0;
 
-    /* Only the frames Xen mapped carry anything but plain data; the rest were
-     * mapped read-write and non-executable by direct_map_build, or are tables. */
+    /* Only the frames Xen mapped carry anything but plain data; the rest are
+     * mapped read-write and non-executable by direct_map_extend, or are tables. */
     pt_batch_init(&b);
     for (pfn = 1; pfn < map->xen_mapped_end && !rc; pfn++) {
         pte_t *l1e = pt_lookup(pfn << PAGE_SHIFT, 1);

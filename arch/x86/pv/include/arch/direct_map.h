@@ -9,20 +9,37 @@
 
 #include "arch/page.h"
 
-/* What building the direct map found and did. */
+/* The direct map as far as it is built. */
 struct direct_map {
+    unsigned long nr_pages;       /* the domain's frames, all to be mapped */
     unsigned long xen_mapped_end; /* frames below this were mapped by Xen's tables */
+    unsigned long mapped_end;     /* frames below this are mapped */
+    unsigned long nr_tables;      /* page tables the whole map adds */
+    unsigned long next_table;     /* the next reserved frame to become a page table */
+    unsigned long tables_end;     /* the end of the reserved frames */
     unsigned long new_tables;     /* page-table pages the kernel added */
     unsigned long hypercalls;     /* mmu_update calls it took */
     bool data_nx;                 /* data is non-executable: the CPU has NX */
 };
 
 /*
- * Map every frame of the domain, [0, nr_pages). Page-table pages are taken in order
- * from *first_free, which moves past them. Panics on failure: there is no kernel
- * without its memory.
+ * Find what Xen mapped of the domain's frames [0, nr_pages), and count the page
+ * tables the rest of the map needs. Maps nothing.
  */
-void direct_map_build(struct direct_map *map, unsigned long nr_pages, unsigned long *first_free);
+void direct_map_init(struct direct_map *map, unsigned long nr_pages);
+
+/*
+ * Reserve the frames of those tables from *first_free, which moves past them. The
+ * first must be mapped already. Panics when they do not fit.
+ */
+void direct_map_reserve_tables(struct direct_map *map, unsigned long *first_free);
+
+/*
+ * Map the frames up to end, rounded up to a whole level-1 table (512 frames) and at
+ * most nr_pages; return the end of what is mapped now. Panics on failure: Xen refusing
+ * a table the kernel built is a bug, not a condition to handle.
+ */
+unsigned long direct_map_extend(struct direct_map *map, unsigned long end);
 
 /*
  * Text read-only, read-only data and everything else non-executable, Xen's bootstrap

@@ -36,6 +36,12 @@ struct pfn_range {
 /* The p2m list, set from start_info.mfn_list at start of day (arch/x86/pv/setup.c). */
 extern const unsigned long *arch_p2m;
 
+/*
+ * The direct-map address of a frame. Mapped for the frames of the boot layout and for
+ * any frame the page allocator handed out; the rest of the direct map is built while
+ * the allocator adds its frames (mm/page_alloc.c), so a frame it has not added yet may
+ * not be mapped: page_alloc_grow until it returns false maps them all.
+ */
 static inline void *pfn_to_virt(pfn_t pfn)
 {
     return (void *)(pfn << PAGE_SHIFT);
