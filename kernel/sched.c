@@ -137,21 +137,25 @@ void thread_sleep_ns(uint64_t ns)
 
 void sched_run_idle(bool (*housekeeping)(void))
 {
+    bool more = true; /* housekeeping may have work: ask it before blocking */
+
     ASSERT(current == idle_thread);
     for (;;) {
-        bool more = housekeeping && housekeeping();
-
         events_disable();
         events_raise_deferred();
         if (!list_empty(&run_queue)) {
+            /* Threads first: housekeeping waits for the CPU nobody wants. */
             schedule();
+            more = true;
         } else if (more) {
-            events_enable(); /* housekeeping left work: no block, another round */
+            events_enable();
+            more = housekeeping && housekeeping();
         } else {
             /* Unmasks events atomically with blocking, so none is missed between
              * the check and the block; handlers run before this returns. */
             stats.idle_blocks++;
             events_block_vcpu();
+            more = true;
         }
     }
 }

@@ -38,9 +38,9 @@ struct thread *sched_current(void);
 void sched_enqueue(struct thread *t);
 void sched_set_idle(struct thread *idle);
 /*
- * The idle loop, run by the boot context once everything is up: call housekeeping,
- * then run threads, or block the vCPU until there are some unless housekeeping
- * returned true (it has more to do). Never returns.
+ * The idle loop, run by the boot context once everything is up: run threads while
+ * any are runnable, else call housekeeping, and block the vCPU until there are some
+ * once housekeeping returns false (it has nothing more to do). Never returns.
  */
 void sched_run_idle(bool (*housekeeping)(void)) __attribute__((noreturn));
 
