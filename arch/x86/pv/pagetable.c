@@ -103,16 +103,21 @@ int pt_batch_set(struct pt_batch *b, const pte_t *entry, pte_t value)
     return 0;
 }
 
-int pt_batch_install_table(struct pt_batch *b, pte_t *parent, void *page)
+int pt_batch_make_read_only(struct pt_batch *b, void *page)
 {
     pte_t *own = pt_lookup((uintptr_t)page, 1);
-    int rc;
 
     if (!own || !(*own & PTE_PRESENT)) {
         printk("page tables: new table page %p is not mapped\n", page);
         return -EFAULT;
     }
-    rc = pt_batch_set(b, own, (*own & ~PTE_RW) | nx_flag);
+    return pt_batch_set(b, own, (*own & ~PTE_RW) | nx_flag);
+}
+
+int pt_batch_install_table(struct pt_batch *b, pte_t *parent, void *page)
+{
+    int rc = pt_batch_make_read_only(b, page);
+
     if (rc)
         return rc;
     return pt_batch_set(b, parent, pte_make(pfn_to_mfn(virt_to_pfn(page)), PTE_TABLE));
@@ -126,34 +131,69 @@ int pt_flush_tlb(void)
 }
 
 /*
- * The level-1 entry for va, creating missing tables with alloc_table. Each new table
- * is installed and flushed at once, so that the walk below it sees it.
+ * Make the chain tables[bottom..top] (each linked to the one below by a plain store)
+ * read-only and hook tables[top] into parent, in one call: Xen checks the new tables
+ * together when the parent entry is written.
+ */
+static int install_chain(pte_t *parent, pte_t **tables, unsigned int top, unsigned int bottom)
+{
+    struct pt_batch b;
+    unsigned int level;
+    int rc = 0;
+
+    pt_batch_init(&b);
+    for (level = bottom; level < top && !rc; level++)
+        rc = pt_batch_make_read_only(&b, tables[level]);
+    if (!rc)
+        rc = pt_batch_install_table(&b, parent, tables[top]);
+    if (!rc)
+        rc = pt_batch_flush(&b);
+    return rc; /* on failure the pages may be read-only: they are not given back */
+}
+
+/*
+ * The level-1 entry for va, creating missing tables with alloc_table. The missing
+ * tables are filled while still writable, each new one's entry for the next by a
+ * plain store, and installed together, so that it takes one call however many are
+ * new. If an allocation fails, those already made are installed, as they are.
  */
 static int pt_walk_create(uintptr_t va, pt_table_alloc_fn alloc_table, pte_t **l1e)
 {
+    pte_t *tables[PT_LEVELS];
     pte_t *table = root;
-    unsigned int level;
+    unsigned int level, top;
     int rc;
 
     for (level = PT_LEVELS; level > 1; level--) {
         pte_t *entry = &table[PT_INDEX(va, level)];
 
-        if (!(*entry & PTE_PRESENT)) {
-            struct pt_batch b;
-            void *page = alloc_table ? alloc_table() : NULL;
-
-            if (!page)
-                return -ENOMEM;
-            pt_batch_init(&b);
-            rc = pt_batch_install_table(&b, entry, page);
-            if (!rc)
-                rc = pt_batch_flush(&b);
-            if (rc)
-                return rc; /* the page may now be read-only: it is not given back */
-        }
+        if (!(*entry & PTE_PRESENT))
+            break;
         table = pt_entry_table(*entry);
     }
-    *l1e = &table[PT_INDEX(va, 1)];
+    if (level == 1) {
+        *l1e = &table[PT_INDEX(va, 1)];
+        return 0;
+    }
+    top = level - 1; /* the level of the first missing table */
+    for (level = top; level >= 1; level--) {
+        tables[level] = alloc_table ? alloc_table() : NULL;
+        if (!tables[level]) {
+            if (level < top) {
+                rc = install_chain(&table[PT_INDEX(va, top + 1)], tables, top, level + 1);
+                if (rc)
+                    return rc;
+            }
+            return -ENOMEM;
+        }
+        if (level < top)
+            tables[level + 1][PT_INDEX(va, level + 1)] =
+                pte_make(pfn_to_mfn(virt_to_pfn(tables[level])), PTE_TABLE);
+    }
+    rc = install_chain(&table[PT_INDEX(va, top + 1)], tables, top, 1);
+    if (rc)
+        return rc;
+    *l1e = &tables[1][PT_INDEX(va, 1)];
     return 0;
 }
 

@@ -98,6 +98,8 @@ int pt_batch_flush(struct pt_batch *b);
  * have flushed any batch that created the tables mapping `page`.
  */
 int pt_batch_install_table(struct pt_batch *b, pte_t *parent, void *page);
+/* The first half of that: queue making `page` read-only in the direct map. */
+int pt_batch_make_read_only(struct pt_batch *b, void *page);
 
 /* Flags for the direct map and the NX bit, set once NX is known to work. */
 uint64_t pt_nx(void);
