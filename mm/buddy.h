@@ -9,8 +9,9 @@
  * A free block holds its free-list links in its own first bytes, so free
  * frames must stay mapped and writable.
  *
- * No allocation and no locking inside: the kernel calls these single-threaded
- * with events off; a host test calls them on an arena of its own.
+ * No allocation and no locking inside: the kernel calls these from threads only,
+ * never from event handlers, one at a time (threads are cooperative); a host test
+ * calls them on an arena of its own.
  */
 #ifndef MM_BUDDY_H
 #define MM_BUDDY_H

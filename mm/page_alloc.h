@@ -3,7 +3,9 @@
  * returned as their virtual address. The kernel implementation
  * (mm/page_alloc.c) wraps a struct buddy_zone over the domain's free frames;
  * host tests link mm/tests/host_page_alloc.c instead, which wraps one over an
- * arena. Neither locks: callers run single-threaded with events off.
+ * arena. Neither locks: only threads call them, never event handlers, and threads
+ * are cooperative, so one call runs at a time (page_alloc_grow, called by the idle
+ * thread with events on, relies on this too).
  */
 #ifndef MM_PAGE_ALLOC_H
 #define MM_PAGE_ALLOC_H
