@@ -80,7 +80,7 @@ linux_domu__libraries() {
 # Builds the kernel and the image from the packages into $1/out: vmlinux.gz and
 # initrd.cpio.gz.
 linux_domu__assemble() {
-    local work=$1 x=$1/x root=$1/root want deb linux_deb="" m ko p err
+    local work=$1 x=$1/x root=$1/root want deb linux_deb="" m ko p
     mkdir -p "$x" "$root" "$work/out" || return 1
     for want in "${LINUX_DOMU_WANTED[@]}"; do
         deb=$(dom0_cache__deb "$want") && dpkg-deb -x "$deb" "$x" || return 1
@@ -112,14 +112,8 @@ linux_domu__assemble() {
         cp "$ko" "$root/lib/modules/" && echo "$m" >>"$root/lib/modules/order" || return 1
     done
 
-    install -m 755 "$LINUX_DOMU_DIR/linux-domu-init" "$root/init" || return 1
-    if ! err=$("$root/bin/busybox" sh -n "$root/init" 2>&1); then
-        linux_domu__say "tools/rig/linux-domu-init does not parse in busybox sh: ${err#"$root/init: "}"
-        return 1
-    fi
-    (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-        gzip -6 >"$work/out/initrd.cpio.gz"
-    [ "${PIPESTATUS[*]}" = "0 0" ] || { linux_domu__say "cpio or gzip failed"; return 1; }
+    install -m 755 "$LINUX_DOMU_DIR/linux-domu-init" "$root/init" &&
+        dom0_cache__pack "$root" tools/rig/linux-domu-init "$work/out/initrd.cpio.gz"
 }
 
 # Fetches the domU's packages: dom0_cache__fetch fetches what DOM0_WANTED lists.
