@@ -14,8 +14,8 @@
 # The kernel takes 66 MiB as a plain ELF, which dom0 would hold in memory, and 11 MiB
 # compressed; under TCG, xl create takes about 30 s with it, and over a minute with
 # Debian's bzImage (xz). Both files are kept in $DOM0_CACHE/linux-domu-KEY, KEY made of
-# the exact package versions and the two files above; unused for a day, an entry is
-# dropped.
+# the exact package versions and the two files above; entries unused for a day are
+# dropped when a new one is built.
 
 # shellcheck source=tools/rig/dom0-cache.sh
 . "$(dirname "${BASH_SOURCE[0]}")/dom0-cache.sh"
@@ -126,9 +126,7 @@ linux_domu__fetch() {
 linux_domu_prepare() {
     local key dir work rc=0 f
     mkdir -p "$DOM0_CACHE" || return 1
-    # The Linux package and kernel are dom0's.
-    dom0_cache__resolve && dom0_cache__fetch && dom0_cache__linux &&
-        linux_domu__resolve && linux_domu__fetch || return 1
+    dom0_cache__resolve && linux_domu__resolve || return 1
     key=$({
         echo "linux domU image 3"
         printf '%s\n' "${DOM0_WANTED[@]}" | grep "^$DOM0_LINUX_PKG="
@@ -139,6 +137,8 @@ linux_domu_prepare() {
     if [ -s "$dir/initrd.cpio.gz" ]; then
         touch "$dir"
     else
+        # The Linux package and kernel are dom0's.
+        dom0_cache__fetch && dom0_cache__linux && linux_domu__fetch || return 1
         linux_domu__say "building the Linux domU's kernel and initramfs ($key)"
         work=$(mktemp -d "$DOM0_CACHE/linux-domu-work.XXXXXX") || return 1
         if linux_domu__assemble "$work"; then
