@@ -59,15 +59,17 @@ KERNEL_COMMON := -O2 -g -pipe -ffunction-sections -fdata-sections \
 KERNEL_CFLAGS := -std=gnu11 $(KERNEL_COMMON) -include stdint.h \
 	-Wstrict-prototypes -Wmissing-prototypes
 KERNEL_ASFLAGS := -D__ASSEMBLY__ $(KERNEL_COMMON)
-# Code that runs once at boot, in the background, on a fault or to format text is
-# compiled for size (-Os): no figure depends on its speed, and every image carries it.
+# Code that runs once at boot, in the background, on a fault, to format text or to
+# talk to xenstore (whose every request waits for another domain) is compiled for size
+# (-Os): no figure depends on its speed, and every image carries it.
 # The rest stays at -O2 (all of it at -Os would make event delivery 15% slower).
 SIZE_OPTIMIZED_SRCS := arch/x86/pv/boot_info.c arch/x86/pv/boot_layout.c \
 	arch/x86/pv/boot_memory.c arch/x86/pv/direct_map.c arch/x86/pv/setup.c \
 	arch/x86/pv/trap_table.c arch/x86/backtrace.c arch/x86/fault_report.c \
 	lib/cmdline.c lib/date.c lib/escape.c lib/vsnprintf.c mm/init.c \
 	kernel/boot_report.c kernel/cmdline.c kernel/initcall.c kernel/start_kernel.c \
-	drivers/xenbus/control.c
+	drivers/console/console.c drivers/xenbus/control.c drivers/xenbus/xenbus.c \
+	drivers/xenbus/xenstore.c drivers/xenbus/xs_wire.c
 # -n leaves the file's segments unpadded (arch/x86/pv/kernel.lds says why);
 # --gc-sections drops the sections nothing reaches (see KERNEL_COMMON).
 KERNEL_LDFLAGS := -nostdlib -static -n --gc-sections -z max-page-size=4096 -z noexecstack \
