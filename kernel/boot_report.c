@@ -47,10 +47,15 @@ static uint64_t us_since_start(uint64_t tsc)
     return xen_tsc_to_ns(tsc - boot_tsc) / 1000;
 }
 
-/* One line per step: its name, what it cost and when it ended, in us since _start. */
+/*
+ * One line per step: its name, what it cost and when it ended, in us since _start.
+ * Then when _start and the last step were on Xen's own clock (system time, the time
+ * since Xen booted), which Xen's console_timestamps=boot prints on its lines too: so
+ * the time from Xen's hand-over can be read without any delay of the serial line.
+ */
 static void timeline_print(void)
 {
-    uint64_t before = boot_tsc;
+    uint64_t before = boot_tsc, now_tsc = rdtsc(), now_ns = xen_system_time_ns();
     unsigned int i;
 
     printk("Boot timeline: step, its cost, its end since _start (us)\n");
@@ -59,6 +64,9 @@ static void timeline_print(void)
                us_since_start(steps[i].tsc));
         before = steps[i].tsc;
     }
+    printk("  on Xen's clock: _start at %lu us, %s at %lu us\n",
+           (now_ns - xen_tsc_to_ns(now_tsc - boot_tsc)) / 1000, steps[nr_steps - 1].name,
+           (now_ns - xen_tsc_to_ns(now_tsc - before)) / 1000);
 }
 
 /*
