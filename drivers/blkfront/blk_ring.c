@@ -42,6 +42,11 @@ bool blk_ring_has_room(const struct blk_ring *r)
     return !r->broken && r->free_head < r->size && !RING_FULL(&r->front);
 }
 
+uint16_t blk_ring_next_id(const struct blk_ring *r)
+{
+    return r->free_head;
+}
+
 blkif_request_t *blk_ring_start_request(struct blk_ring *r, uint8_t response_op, uint16_t *id)
 {
     blkif_request_t *req;

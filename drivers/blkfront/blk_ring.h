@@ -56,6 +56,12 @@ unsigned int blk_ring_entries(size_t bytes);
 bool blk_ring_has_room(const struct blk_ring *r);
 
 /*
+ * The id blk_ring_start_request will take next, so that the caller can prepare that
+ * id's own state first; only meaningful while blk_ring_has_room.
+ */
+uint16_t blk_ring_next_id(const struct blk_ring *r);
+
+/*
  * The next request on the ring, its id taken and filled in, to be completed by the
  * caller in place (the page is shared: fill it, never read it back). `response_op`
  * is the operation its response must carry: the request's own, or for

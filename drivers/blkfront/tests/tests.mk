@@ -11,3 +11,7 @@ drivers/blkfront/tests/fuzz_blk_ring_srcs := drivers/blkfront/tests/fuzz_blk_rin
 drivers/blkfront/tests/fuzz_blk_ring_corpus := drivers/blkfront/tests/corpus/blk_ring
 # A few hundred moves of either side.
 drivers/blkfront/tests/fuzz_blk_ring_max_len := 2048
+
+UNIT_TESTS += drivers/blkfront/tests/test_blk_vdev
+drivers/blkfront/tests/test_blk_vdev_srcs := drivers/blkfront/tests/test_blk_vdev.c \
+	drivers/blkfront/blk_vdev.c lib/vsnprintf.c lib/string.c lib/errno.c
