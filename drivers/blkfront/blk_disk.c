@@ -286,8 +286,14 @@ void blk_disk_close(struct blk_disk *d, const char *why, uint64_t deadline_ns)
     d->state = BLK_CLOSING;
     wait_queue_wake_all(&d->room_wq); /* submitters waiting for room give up */
     blk_io_stop(d, why, deadline_ns);
-    /* The backend unmaps the ring when it sees us Closing (blkback does). */
+    /*
+     * blkback answers our Closing with its own, and unmaps the ring only when it sees
+     * us Closed, then says Closed: wait for that before ending the grants. A backend
+     * the toolstack removed has no state left to wait for.
+     */
     xenbus_disconnect(&d->xb, deadline_ns);
+    xenbus_wait_backend_state(&d->xb, XenbusStateClosed, xen_system_time_ns() + UNMAP_TIMEOUT_NS,
+                              NULL);
     release_ring(d, xen_system_time_ns() + UNMAP_TIMEOUT_NS);
     xenbus_device_release(&d->xb);
     d->state = BLK_CLOSED;

@@ -48,8 +48,10 @@ struct blk_disk {
     struct blk_info info;
     enum blk_disk_state state;
     struct xenbus_device xb;
-    unsigned int index; /* N of device/vbd/N */
-    bool found_at_boot; /* blk_wait_ready waits for it */
+    unsigned int index;    /* N of device/vbd/N */
+    bool found_at_boot;    /* blk_wait_ready waits for it */
+    const char *close_why; /* set by blk_close_all: the disk's thread closes it */
+    bool thread_done;      /* the disk's thread has ended: the disk is closed or failed */
 
     /* What the backend offered, for the boot line. */
     unsigned int offered_ring_order, offered_indirect;
@@ -71,6 +73,7 @@ struct blk_disk {
     bool io_event;              /* set by the event handler */
     struct wait_queue room_wq;  /* submitters waiting for room on the ring */
     struct blk_request *to_end; /* requests whose last part ended outside the I/O thread */
+    unsigned long parts_ended;  /* ring requests ended: their pages and grants are free */
     bool stop_io;
     unsigned long pages_withheld; /* kept for good: the backend kept their grants */
 };

@@ -108,6 +108,7 @@ static void part_done(void *arg, uint16_t id, int status)
     }
     sh->nr_pages = 0;
     sh->req = NULL;
+    d->parts_ended++;
     if (status)
         fail_request(req, status);
     if (--req->holds == 0)
@@ -217,7 +218,8 @@ static int submit_control(struct blk_disk *d, struct blk_request *req)
 /*
  * One ring request of a read or write, from byte `done` of req on: as many bounce
  * pages as the request may carry and memory and grants allow. Returns the bytes it
- * carries, or a negative errno.
+ * carries (0 when it waited for pages or grants to come back: try again), or a
+ * negative errno.
  */
 static long submit_part(struct blk_disk *d, struct blk_request *req, size_t done)
 {
@@ -249,8 +251,19 @@ static long submit_part(struct blk_disk *d, struct blk_request *req, size_t done
         }
         sh->pages[n] = page;
     }
-    if (n == 0)
-        return -ENOMEM;
+    if (n == 0) {
+        /*
+         * Out of pages or grant references (the table holds a few thousand): what
+         * our requests in flight hold comes back as they end. With none in flight,
+         * nothing will.
+         */
+        unsigned long seen = d->parts_ended;
+
+        if (d->ring.in_flight == 0)
+            return -ENOMEM;
+        wait_event(&d->room_wq, d->parts_ended != seen || d->state != BLK_CONNECTED);
+        return 0;
+    }
     len = left < (size_t)n * PAGE_SIZE ? left : (size_t)n * PAGE_SIZE;
     if (write) {
         for (unsigned int i = 0; i < n; i++, copied += PAGE_SIZE)
