@@ -334,6 +334,9 @@ int app_main(void)
         if (!disk || !test_disk(disk))
             failed++;
     }
+    /* Say goodbye to the backends before the domain ends. */
+    if (blk_close_all(xen_system_time_ns() + 10 * NSEC_PER_SEC))
+        printk("blktest: a disk did not close in time\n");
     printk("blktest: pages withheld from backends: %lu\n", blk_pages_withheld());
     if (failed)
         printk("blktest: FAILED on %u of %u disks\n", failed, n);

@@ -17,10 +17,13 @@
 #include "drivers/blkfront/blk_disk.h"
 #include "drivers/blkfront/blk_io.h"
 #include "drivers/blkfront/blkfront.h"
+#include "drivers/xenbus/control.h"
 
 #define VBD_DIR "device/vbd"
 /* How long a disk whose backend closes gets to finish the requests in flight. */
 #define CLOSE_TIMEOUT_NS (5 * NSEC_PER_SEC)
+/* How often a disk's thread looks for a request to close, between backend events. */
+#define CLOSE_POLL_NS (100 * NSEC_PER_MSEC)
 
 /* Every disk ever found, in the order found; a closed one stays, out of use. */
 static struct list_node disks = LIST_HEAD_INIT(disks);
@@ -29,6 +32,8 @@ static bool boot_listed;
 static unsigned int boot_connecting;
 static struct wait_queue ready_wq = WAIT_QUEUE_INIT(ready_wq);
 static struct xs_watch vbd_watch;
+/* Woken when a disk's thread ends. */
+static struct wait_queue closed_wq = WAIT_QUEUE_INIT(closed_wq);
 
 bool blk_is_usable(const struct blk_disk *disk)
 {
@@ -184,7 +189,11 @@ int blk_discard(struct blk_disk *disk, uint64_t offset, uint64_t len)
     return run(disk, &req);
 }
 
-/* Connect one disk, then follow its backend's state until it closes or goes away. */
+/*
+ * Connect one disk, then follow its backend's state until it closes or goes away, or
+ * until blk_close_all asks. Only this thread closes the disk: it is the one waiting
+ * on the disk's watch, which a close removes.
+ */
 static void disk_thread(void *arg)
 {
     struct blk_disk *d = arg;
@@ -196,19 +205,64 @@ static void disk_thread(void *arg)
         boot_connecting--;
         wait_queue_wake_all(&ready_wq);
     }
-    while (rc == 0 && (rc = xenstore_watch_wait(&d->xb.watch, 0)) == 0) {
+    while (rc == 0) {
         enum xenbus_state s;
 
-        if (xenbus_read_backend_state(&d->xb, &s) != 0)
+        if (d->close_why) {
+            blk_disk_close(d, d->close_why, xen_system_time_ns() + CLOSE_TIMEOUT_NS);
+            break;
+        }
+        /* A short wait, so that a request to close is seen soon. */
+        rc = xenstore_watch_wait(&d->xb.watch, xen_system_time_ns() + CLOSE_POLL_NS);
+        if (rc == -ETIMEDOUT) {
+            rc = 0;
             continue;
-        if (s == XenbusStateClosing || s == XenbusStateClosed || s == XenbusStateUnknown) {
+        }
+        if (rc || xenbus_read_backend_state(&d->xb, &s) != 0)
+            continue;
+        if (s == XenbusStateClosing || s == XenbusStateClosed || s == XenbusStateUnknown)
             blk_disk_close(
                 d, s == XenbusStateUnknown ? "the backend is gone" : "the backend is closing",
                 xen_system_time_ns() + CLOSE_TIMEOUT_NS);
-            return;
-        }
+        if (d->state == BLK_CLOSED)
+            break;
     }
+    d->thread_done = true;
+    wait_queue_wake_all(&closed_wq);
 }
+
+static bool all_closed(void)
+{
+    struct list_node *n;
+
+    list_for_each(n, &disks)
+    {
+        if (!list_entry(n, struct blk_disk, link)->thread_done)
+            return false;
+    }
+    return true;
+}
+
+int blk_close_all(uint64_t deadline_ns)
+{
+    struct list_node *n;
+
+    list_for_each(n, &disks)
+    {
+        struct blk_disk *d = list_entry(n, struct blk_disk, link);
+
+        if (!d->close_why)
+            d->close_why = "the domain closes its disks";
+    }
+    return wait_event_deadline(&closed_wq, all_closed(), deadline_ns) ? 0 : -ETIMEDOUT;
+}
+
+/* xl shutdown: in-flight requests get their answers and every backend sees us close. */
+static void close_for_shutdown(void)
+{
+    blk_close_all(xen_system_time_ns() + CLOSE_TIMEOUT_NS + NSEC_PER_SEC);
+}
+static struct control_hook shutdown_hook = {.fn = close_for_shutdown};
 
 /* Whether a live disk (connecting, connected or closing) has that number. */
 static bool is_live(unsigned int index)
@@ -306,6 +360,7 @@ static int blkfront_start(void)
         boot_listed = true; /* no toolstack, no disks */
         return 0;
     }
+    control_on_shutdown(&shutdown_hook);
     t = thread_create("blkfront", blkfront_thread, NULL);
     if (!t) {
         boot_listed = true;

@@ -102,6 +102,13 @@ int blk_write(struct blk_disk *disk, uint64_t offset, const void *buf, size_t le
 int blk_flush(struct blk_disk *disk);
 int blk_discard(struct blk_disk *disk, uint64_t offset, uint64_t len);
 
+/*
+ * Close every disk: requests in flight get their answers, then each backend sees the
+ * frontend close. For an application about to end the domain; `xl shutdown` does it
+ * too. 0, or -ETIMEDOUT if a disk had not closed by deadline_ns (0: no limit).
+ */
+int blk_close_all(uint64_t deadline_ns);
+
 /* Pages kept for good because a backend would not give back their grants, since boot. */
 unsigned long blk_pages_withheld(void);
 
