@@ -6,10 +6,14 @@
  * can compare with `sha256sum` over the backing file. A read-only disk must refuse a
  * write; it is read and hashed. Buffers are deliberately not page-aligned.
  *
+ * blktest-rounds=N on the command line repeats the write and the check N times, to keep
+ * a disk busy for longer (while dom0 detaches it, say).
+ *
  * Result lines start with "blktest:"; the last one is "blktest: all passed" or
  * "blktest: FAILED ...". Without disks it says so and passes.
  */
 #include "kernel/app.h"
+#include "kernel/cmdline.h"
 #include "kernel/semaphore.h"
 #include "kernel/thread.h"
 #include "lib/errno.h"
@@ -26,6 +30,9 @@
 #define HASH_CHUNK        (1024 * 1024)
 #define DISCARD_LEN       (1024 * 1024)
 #define WAIT_FOR_DISKS_NS (30 * NSEC_PER_SEC)
+
+static unsigned long rounds = 1;
+KERNEL_PARAM_ULONG(rounds, "blktest-rounds", "write and check each disk this many times");
 
 /* The pattern: each 8-byte word of the disk is a function of its offset (splitmix64). */
 static uint64_t pattern_word(uint64_t offset)
@@ -311,9 +318,15 @@ static bool test_disk(struct blk_disk *disk)
            (unsigned long long)info->size, info->sector_size, info->readonly ? "ro" : "rw");
     if (info->readonly)
         return test_readonly(disk) & hash_disk(disk);
-    ok &= whole_disk_pass(disk, BLK_WRITE);
-    ok &= test_flush(disk);
-    ok &= whole_disk_pass(disk, BLK_READ);
+    for (unsigned long r = 0; ok && r < rounds; r++) {
+        ok &= whole_disk_pass(disk, BLK_WRITE);
+        ok &= test_flush(disk);
+        ok &= whole_disk_pass(disk, BLK_READ);
+    }
+    if (!blk_is_usable(disk)) {
+        printk("blktest: %s: the disk went away during the test\n", info->name);
+        return false;
+    }
     ok &= test_discard(disk);
     ok &= hash_disk(disk);
     return ok;
