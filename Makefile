@@ -10,7 +10,8 @@
 #                   of the image of git revision BASELINE (BASELINE= for this tree's alone)
 #   make format     apply .clang-format to every C file
 #   make O=dir      build somewhere other than build/
-#   make kernel-lib build build/libminios.a, the kernel without an application
+#   make kernel-lib build build/libminios.a (the kernel without an application) and
+#                   build/libminios-drivers.a (the drivers an application links if it calls them)
 
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 O ?= build
@@ -87,24 +88,35 @@ files_under = $(foreach d,$(1),$(sort $(shell cd $(ROOT) && find $(d) -name test
 sources_under = $(call files_under,$(1),*.c *.S)
 objects_of = $(addsuffix .o,$(basename $(1)))
 
-CORE_SRCS := $(filter-out $(TEST_RUNNER) $(addsuffix /%,$(OTHER_GUEST_DIRS)),$(call sources_under,$(KERNEL_LAYERS)))
-CORE_OBJS := $(call objects_of,$(CORE_SRCS))
+KERNEL_SRCS := $(filter-out $(TEST_RUNNER) $(addsuffix /%,$(OTHER_GUEST_DIRS)),$(call sources_under,$(KERNEL_LAYERS)))
+
+# Device drivers and the network stack are linked into an image only if its
+# application calls them: they go into an archive that the link searches after the
+# application, so `hello` carries no block or network code. Their start-up code
+# (KERNEL_INIT) must sit in a file that the driver's interface pulls in. The kernel's
+# own drivers, xenbus (xenstore, the control node) and console (input), are always in.
+DRIVER_DIRS := $(filter-out drivers/xenbus drivers/console,$(patsubst $(ROOT)/%/,%,$(wildcard \
+	$(ROOT)/drivers/*/))) net
+DRIVER_OBJS := $(call objects_of,$(filter $(addsuffix /%,$(DRIVER_DIRS)),$(KERNEL_SRCS)))
+CORE_OBJS := $(filter-out $(DRIVER_OBJS),$(call objects_of,$(KERNEL_SRCS)))
+DRIVERS_LIB := $(O)/libminios-drivers.a
 
 # Each application is a folder under apps/ that defines app_main(); its image is the
 # kernel and the .c and .S files of that folder.
 APPS := $(patsubst $(ROOT)/apps/%/,%,$(wildcard $(ROOT)/apps/*/))
 $(foreach a,$(APPS),$(eval IMAGE_OBJS_$(a) := $(addprefix $(O)/,$(CORE_OBJS) \
-	$(call objects_of,$(patsubst $(ROOT)/%,%,$(wildcard $(ROOT)/apps/$(a)/*.[cS]))))))
+	$(call objects_of,$(patsubst $(ROOT)/%,%,$(wildcard $(ROOT)/apps/$(a)/*.[cS]))))) \
+	$(eval IMAGE_LIBS_$(a) := $(DRIVERS_LIB)))
 
-# The tests image is the kernel with the test runner (kernel/test.c, tests/guest/) as
-# its application. Test hooks, code a kernel file keeps between #ifdef KERNEL_TESTS
+# The tests image is the kernel, every driver included, with the test runner
+# (kernel/test.c, tests/guest/) as its application. Test hooks, code a kernel file keeps between #ifdef KERNEL_TESTS
 # to let a test reach a path nothing else can, exist in this image only: it links its
 # own copies of those files, compiled with -DKERNEL_TESTS into $(O)/tests-image/, as
 # is the runner. Every other image, and the kernel library, has no such code.
 TESTS_IMAGE_CFLAGS := -DKERNEL_TESTS
-TEST_HOOK_OBJS := $(call objects_of,$(shell cd $(ROOT) && grep -lw KERNEL_TESTS $(CORE_SRCS)))
+TEST_HOOK_OBJS := $(call objects_of,$(shell cd $(ROOT) && grep -lw KERNEL_TESTS $(KERNEL_SRCS)))
 TESTS_OBJS := $(call objects_of,$(TEST_RUNNER) $(call sources_under,tests/guest))
-IMAGE_OBJS_tests := $(foreach o,$(CORE_OBJS),$(if $(filter $(o),$(TEST_HOOK_OBJS)),$(O)/tests-image/$(o),$(O)/$(o))) \
+IMAGE_OBJS_tests := $(foreach o,$(CORE_OBJS) $(DRIVER_OBJS),$(if $(filter $(o),$(TEST_HOOK_OBJS)),$(O)/tests-image/$(o),$(O)/$(o))) \
 	$(addprefix $(O)/tests-image/,$(TESTS_OBJS))
 
 # An application outside the tree: make APP=/path/to/myapp builds $(O)/myapp.elf from
@@ -117,6 +129,7 @@ $(error APP=$(APP): there is already an image named $(APP_NAME))
 endif
 IMAGE_OBJS_$(APP_NAME) := $(addprefix $(O)/,$(CORE_OBJS)) \
 	$(patsubst $(APP_DIR)/%,$(O)/outside/$(APP_NAME)/%.o,$(basename $(wildcard $(APP_DIR)/*.[cS])))
+IMAGE_LIBS_$(APP_NAME) := $(DRIVERS_LIB)
 endif
 
 IMAGES := $(APPS) tests $(APP_NAME)
@@ -169,15 +182,15 @@ $(O)/symbols-empty.o: $(ROOT)/tools/gen-symbols | $(O)/include/xen
 	$(CC) $(KERNEL_ASFLAGS) -c $(O)/symbols-empty.S -o $@
 
 define image_rules
-$(O)/$(1).pass1.elf: $(IMAGE_OBJS_$(1)) $(O)/symbols-empty.o $(KERNEL_LDS)
-	$(LD) $(KERNEL_LDFLAGS) -o $$@ $$(filter %.o,$$^)
+$(O)/$(1).pass1.elf: $(IMAGE_OBJS_$(1)) $(IMAGE_LIBS_$(1)) $(O)/symbols-empty.o $(KERNEL_LDS)
+	$(LD) $(KERNEL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(filter %.a,$$^)
 
 $(O)/$(1).symbols.o: $(O)/$(1).pass1.elf $(ROOT)/tools/gen-symbols
 	$(NM) -n --defined-only $$< | $(ROOT)/tools/gen-symbols > $(O)/$(1).symbols.S
 	$(CC) $(KERNEL_ASFLAGS) -c $(O)/$(1).symbols.S -o $$@
 
-$(O)/$(1).elf: $(IMAGE_OBJS_$(1)) $(O)/$(1).symbols.o $(KERNEL_LDS)
-	$(LD) $(KERNEL_LDFLAGS) -o $$@.tmp $$(filter %.o,$$^)
+$(O)/$(1).elf: $(IMAGE_OBJS_$(1)) $(IMAGE_LIBS_$(1)) $(O)/$(1).symbols.o $(KERNEL_LDS)
+	$(LD) $(KERNEL_LDFLAGS) -o $$@.tmp $$(filter %.o,$$^) $$(filter %.a,$$^)
 	$(NM) -n --defined-only $$@.tmp | $(ROOT)/tools/gen-symbols | cmp -s - $(O)/$(1).symbols.S \
 		|| { echo "$$@: text symbols moved between link passes"; exit 1; }
 	mv $$@.tmp $$@
@@ -185,13 +198,20 @@ endef
 $(foreach i,$(IMAGES),$(eval $(call image_rules,$(i))))
 
 # The kernel library: the kernel without any application (nor test hooks), for a
-# project that links its own application with its own makefile. Two members share a
-# name (lib/cmdline.o, kernel/cmdline.o), so they are appended (q), never replaced.
+# project that links its own application with its own makefile; an image takes all
+# of it, and of the drivers' library only what its application calls. Two members
+# share a name (lib/cmdline.o, kernel/cmdline.o), so they are appended (q), never
+# replaced.
 $(O)/libminios.a: $(addprefix $(O)/,$(CORE_OBJS))
 	@rm -f $@
 	$(AR) qcsD $@ $^
 
-kernel-lib: $(O)/libminios.a
+$(DRIVERS_LIB): $(addprefix $(O)/,$(DRIVER_OBJS))
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) qcsD $@ $^
+
+kernel-lib: $(O)/libminios.a $(DRIVERS_LIB)
 
 # make install [DESTDIR=staging] [PREFIX=/usr/local] puts the library, the link
 # script, symbols-empty.o and gen-symbols (for the two-pass link) and minios.mk in
@@ -202,9 +222,9 @@ INSTALL_LIBDIR = $(DESTDIR)$(PREFIX)/lib/minios
 INSTALL_INCDIR = $(DESTDIR)$(PREFIX)/include/minios
 KERNEL_HEADERS = $(filter-out $(TEST_RUNNER:.c=.h),$(call files_under,$(KERNEL_LAYERS),*.h))
 
-install: $(O)/libminios.a $(O)/minios.mk $(O)/symbols-empty.o
+install: $(O)/libminios.a $(DRIVERS_LIB) $(O)/minios.mk $(O)/symbols-empty.o
 	install -d $(INSTALL_LIBDIR)/include $(INSTALL_INCDIR)
-	install -m 644 $(O)/libminios.a $(O)/minios.mk $(O)/symbols-empty.o $(KERNEL_LDS) $(INSTALL_LIBDIR)/
+	install -m 644 $(O)/libminios.a $(DRIVERS_LIB) $(O)/minios.mk $(O)/symbols-empty.o $(KERNEL_LDS) $(INSTALL_LIBDIR)/
 	install -m 755 $(ROOT)/tools/gen-symbols $(INSTALL_LIBDIR)/
 	ln -sfn $(XEN_HEADERS) $(INSTALL_LIBDIR)/include/xen
 	cd $(ROOT) && for h in $(KERNEL_HEADERS); do install -D -m 644 $$h $(INSTALL_INCDIR)/$$h; done
@@ -225,7 +245,8 @@ MINIOS_NM := $(NM)
 MINIOS_CFLAGS := $(call installed_flags,$(KERNEL_CFLAGS))
 MINIOS_ASFLAGS := $(call installed_flags,$(KERNEL_ASFLAGS))
 MINIOS_LDFLAGS := $(call installed_flags,$(KERNEL_LDFLAGS))
-MINIOS_LIBS := --whole-archive $$(MINIOS_LIBDIR)/libminios.a --no-whole-archive
+MINIOS_LIBS := --whole-archive $$(MINIOS_LIBDIR)/libminios.a --no-whole-archive \
+	$$(MINIOS_LIBDIR)/libminios-drivers.a
 MINIOS_GEN_SYMBOLS := $$(MINIOS_LIBDIR)/gen-symbols
 MINIOS_SYMBOLS_EMPTY := $$(MINIOS_LIBDIR)/symbols-empty.o
 endef

@@ -10,8 +10,12 @@
 #include "arch/setup.h"
 #include "xen/events.h"
 #include "xen/time.h"
+#include "mm/heap.h"
+#include "mm/init.h"
+#include "mm/page_alloc.h"
 #include "kernel/boot_report.h"
 #include "kernel/cmdline.h"
+#include "kernel/thread.h"
 
 static bool quiet, verbose, timeline;
 KERNEL_PARAM_FLAG(quiet, "quiet", "print nothing at boot");
@@ -57,12 +61,37 @@ static void timeline_print(void)
     }
 }
 
+/*
+ * The pages the kernel holds once it is up, and what for: what mm_init left in use
+ * (the image, what Xen set up, the direct map's tables), the heap, the threads' stacks,
+ * and the rest (the virtual areas' page tables, mostly). The main thread's stack, on
+ * which app_main is about to run, is the application's and is counted apart.
+ */
+static void memory_in_use_print(void)
+{
+    unsigned long in_use = boot_nr_pages() - pages_free_count();
+    unsigned long at_init = mm_pages_in_use_at_init();
+    unsigned long app_stack = thread_current()->stack_pages;
+    unsigned long stacks = threads_stack_pages() - app_stack;
+    unsigned long own = in_use - app_stack;
+    struct heap_stats heap;
+
+    heap_get_stats(&heap);
+    printk("Memory at app_main: the kernel uses %lu pages (%lu KiB) for itself and %lu for "
+           "app_main's stack: %lu from mm_init, %lu heap, %lu other threads' stacks, "
+           "%lu other\n",
+           own, own << 2, app_stack, at_init, heap.pages_in_use, stacks,
+           own - at_init - stacks - heap.pages_in_use);
+}
+
 void boot_report(void)
 {
     uint64_t up_us = us_since_start(rdtsc());
 
     if (verbose || timeline)
         timeline_print();
+    if (verbose)
+        memory_in_use_print();
     if (quiet)
         return;
     printk("Mini-OS for Xen, %s %s, %lu MiB, %s events; _start to app_main in %lu us\n",

@@ -53,10 +53,6 @@ static void events_time_threads_init(void)
     if (rc)
         panic("event channels: the %s ABI cannot be used: %s\n", evtchn_option, errno_name(rc));
     boot_step_done("events_init");
-    rc = gnttab_init();
-    if (rc)
-        panic("grant table: set-up failed: %s\n", errno_name(rc));
-    boot_step_done("gnttab_init");
     rc = timers_init();
     if (rc)
         panic("timers: binding VIRQ_TIMER failed: %s\n", errno_name(rc));
@@ -69,7 +65,10 @@ static void events_time_threads_init(void)
 static void subsystems_print(void)
 {
     printk("Events: %s ABI, ports 1-%u\n", evtchn_abi_name(), evtchn_port_limit() - 1);
-    printk("Grant table: %u references, %u free\n", gnttab_capacity(), gnttab_free_count());
+    if (gnttab_capacity())
+        printk("Grant table: %u references, %u free\n", gnttab_capacity(), gnttab_free_count());
+    else
+        printk("Grant table: set up by the first grant\n");
     printk("Time: system time %lu ms, wall clock %lu s since the epoch\n",
            xen_system_time_ns() / NSEC_PER_MSEC, xen_wallclock_ns() / NSEC_PER_SEC);
 }

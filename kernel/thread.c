@@ -41,6 +41,15 @@ unsigned int thread_count(void)
     return nr_threads;
 }
 
+size_t threads_stack_pages(void)
+{
+    struct list_node *pos;
+    size_t pages = 0;
+
+    list_for_each(pos, &all_threads) pages += list_entry(pos, struct thread, all_link)->stack_pages;
+    return pages;
+}
+
 /* The first code a new thread runs, on its own stack (arch/x86/switch.S). */
 static void thread_start(void *arg)
 {

@@ -70,6 +70,8 @@ const char *thread_name(const struct thread *t);
 
 /* Threads in existence, exited-but-unjoined ones included. */
 unsigned int thread_count(void);
+/* Pages of the stacks from mm/vmap.h that live threads hold (the boot stack is the image's). */
+size_t threads_stack_pages(void);
 
 /* Make the boot context the idle thread and register the fault-report context. */
 void threads_init(void);

@@ -10,11 +10,13 @@
 #include "lib/printk.h"
 #include "arch/boot_memory.h"
 #include "arch/page.h"
+#include "mm/heap.h"
 #include "mm/init.h"
 #include "mm/page_alloc.h"
 #include "mm/vmap.h"
 
 static struct boot_memory memory;
+static unsigned long in_use_at_init;
 
 void mm_report(void)
 {
@@ -32,6 +34,7 @@ void mm_report(void)
 
 void mm_init(void)
 {
+    struct heap_stats heap;
     int rc;
 
     boot_memory_init(&memory);
@@ -39,4 +42,11 @@ void mm_init(void)
     rc = vmap_init();
     if (rc)
         panic("virtual areas: no memory for their bookkeeping: %d\n", rc);
+    heap_get_stats(&heap);
+    in_use_at_init = memory.nr_pages - pages_free_count() - heap.pages_in_use;
+}
+
+unsigned long mm_pages_in_use_at_init(void)
+{
+    return in_use_at_init;
 }

@@ -11,4 +11,10 @@ void mm_init(void);
 /* Print the memory layout start of day built. */
 void mm_report(void);
 
+/*
+ * Pages not free when mm_init ended, less the heap's: the image, what Xen set up, the
+ * allocator's state, the tables set aside for the direct map.
+ */
+unsigned long mm_pages_in_use_at_init(void);
+
 #endif

@@ -26,10 +26,26 @@
  */
 #define GROW_STEP_PAGES 4096
 
-static struct buddy_zone zone; /* grows up to nr_pages as frames are added */
+static struct buddy_zone zone; /* from pfn 0, so that the image's frames can join it */
 static unsigned long nr_pages;
 static unsigned long tables_end; /* end of the direct map's table frames, never free */
 static bool growing;             /* page_alloc_grow is at work: do not enter it again */
+
+/* Image storage released before the allocator was set up (page_alloc_release_image). */
+#define EARLY_RELEASES 4
+static struct {
+    unsigned long pfn, end;
+} early_releases[EARLY_RELEASES];
+static unsigned int nr_early_releases;
+
+/* Hand frames [pfn, end) of the image to the zone; a bad range is the caller's bug. */
+static void release_frames(unsigned long pfn, unsigned long end)
+{
+    int rc = buddy_free_range(&zone, pfn, end);
+
+    if (rc)
+        panic("page allocator: releasing frames %#lx-%#lx failed: %d\n", pfn, end, rc);
+}
 
 /*
  * The frames after the layout's, in order: the zone's state (room for every frame),
@@ -63,11 +79,32 @@ void page_alloc_init(struct boot_memory *mem)
     }
     mem->mapped_end = boot_memory_map(boot_end);
     mem->first_free = first + state_pages;
-    rc = buddy_init(&zone, 0, first, boot_end, pfn_to_virt(first));
+    /* The state has a byte for every frame from pfn 0: the image's frames are covered. */
+    rc = buddy_init(&zone, 0, 0, boot_end, pfn_to_virt(first));
     if (!rc)
         rc = buddy_free_range(&zone, mem->first_free, boot_end);
     if (rc)
         panic("page allocator setup failed: %d\n", rc);
+    for (unsigned int i = 0; i < nr_early_releases; i++)
+        release_frames(early_releases[i].pfn, early_releases[i].end);
+}
+
+void page_alloc_release_image(void *start, size_t size)
+{
+    unsigned long pfn = ((uintptr_t)start + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    unsigned long end = ((uintptr_t)start + size) >> PAGE_SHIFT;
+
+    if (pfn >= end)
+        return;
+    if (zone.state) {
+        release_frames(pfn, end);
+        return;
+    }
+    if (nr_early_releases == EARLY_RELEASES)
+        panic("page allocator: more than %d image releases before set-up\n", EARLY_RELEASES);
+    early_releases[nr_early_releases].pfn = pfn;
+    early_releases[nr_early_releases].end = end;
+    nr_early_releases++;
 }
 
 bool page_alloc_grow(void)

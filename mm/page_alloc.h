@@ -53,6 +53,15 @@ void page_alloc_init(struct boot_memory *mem);
  */
 bool page_alloc_grow(void);
 
+/*
+ * Give the allocator the whole pages within [start, start + size), static storage in
+ * the kernel's image that this boot turned out not to need (an initial domain has no
+ * console ring and no xenstore ring to keep buffers for). The storage must never be
+ * touched again: put it on pages of its own (PAGE_ALIGNED_BSS). Before the allocator
+ * is set up the range is kept and handed over by page_alloc_init.
+ */
+void page_alloc_release_image(void *start, size_t size);
+
 /* Frames the allocator has still to add; 0 once every frame is free or in use. */
 unsigned long pages_not_yet_added(void);
 

@@ -21,29 +21,46 @@ struct evtchn_slot {
     void *arg;
 };
 
-#define SLOTS_PER_PAGE (PAGE_SIZE / sizeof(struct evtchn_slot))
-#define SLOT_PAGES     (EVTCHN_FIFO_NR_CHANNELS / SLOTS_PER_PAGE)
+/*
+ * A port's slot lies in a page of SLOTS_PER_PAGE, made when a port in it is first
+ * bound, found through a directory of blocks of SLOT_PAGES_PER_DIR page pointers: a
+ * domain that binds a few ports pays a page and a 256-byte block, not a 4 KiB table
+ * for all 131,072 ports the FIFO ABI allows.
+ */
+#define SLOTS_PER_PAGE     (PAGE_SIZE / sizeof(struct evtchn_slot))
+#define SLOT_PAGES         (EVTCHN_FIFO_NR_CHANNELS / SLOTS_PER_PAGE)
+#define SLOT_PAGES_PER_DIR 32
+#define SLOT_DIRS          (SLOT_PAGES / SLOT_PAGES_PER_DIR)
 
 static const struct evtchn_abi *abi;
 static unsigned int upcall_depth;
-static struct evtchn_slot *slot_pages[SLOT_PAGES];
+static struct evtchn_slot **slot_dirs[SLOT_DIRS];
 static struct evtchn_stats stats;
 
 static struct evtchn_slot *slot_of(evtchn_port_t port)
 {
-    struct evtchn_slot *page;
+    unsigned long page_index = port / SLOTS_PER_PAGE;
+    struct evtchn_slot **dir, *page;
 
     if (port >= EVTCHN_FIFO_NR_CHANNELS)
         return NULL;
-    page = slot_pages[port / SLOTS_PER_PAGE];
+    dir = slot_dirs[page_index / SLOT_PAGES_PER_DIR];
+    page = dir ? dir[page_index % SLOT_PAGES_PER_DIR] : NULL;
     return page ? &page[port % SLOTS_PER_PAGE] : NULL;
 }
 
 /* Find or make the port's slot: NULL only when memory runs out. */
 static struct evtchn_slot *slot_make(evtchn_port_t port)
 {
-    struct evtchn_slot **page = &slot_pages[port / SLOTS_PER_PAGE];
+    unsigned long page_index = port / SLOTS_PER_PAGE;
+    struct evtchn_slot ***dir = &slot_dirs[page_index / SLOT_PAGES_PER_DIR];
+    struct evtchn_slot **page;
 
+    if (!*dir)
+        *dir = xzalloc(SLOT_PAGES_PER_DIR * sizeof(**dir), 0);
+    if (!*dir)
+        return NULL;
+    page = &(*dir)[page_index % SLOT_PAGES_PER_DIR];
     if (!*page)
         *page = xzalloc(PAGE_SIZE, PAGE_SIZE);
     return *page ? &(*page)[port % SLOTS_PER_PAGE] : NULL;

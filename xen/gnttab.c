@@ -56,7 +56,8 @@ static int status_to_errno(int16_t status)
     }
 }
 
-int gnttab_init(void)
+/* GNTTABOP_query_size, GNTTABOP_setup_table, then map the frames and build the free list. */
+static int table_setup(void)
 {
     struct gnttab_query_size query = {.dom = DOMID_SELF};
     struct gnttab_setup_table setup = {.dom = DOMID_SELF};
@@ -65,8 +66,6 @@ int gnttab_init(void)
     unsigned int i, nr;
     int rc;
 
-    if (table)
-        return -EEXIST;
     rc = hypercall_grant_table_op(GNTTABOP_query_size, &query, 1);
     if (rc || query.status != GNTST_okay)
         return rc ? rc : status_to_errno(query.status);
@@ -97,6 +96,28 @@ int gnttab_init(void)
         free_count++;
     }
     return 0;
+}
+
+/*
+ * Set-up is left to the first caller: a kernel that never grants (most applications
+ * that use no device) never pays for it, and one that does pays once, at the first
+ * grant. Only threads call this, and nothing in table_setup blocks, so two threads
+ * never set up at once. A failed set-up is reported once and tried again by the next
+ * caller.
+ */
+int gnttab_setup(void)
+{
+    static bool failure_reported;
+    int rc;
+
+    if (table)
+        return 0;
+    rc = table_setup();
+    if (rc && !failure_reported) {
+        printk("grant table: set-up failed: %s\n", errno_name(rc));
+        failure_reported = true;
+    }
+    return rc;
 }
 
 unsigned int gnttab_free_count(void)
@@ -138,6 +159,9 @@ int gnttab_grant_access(domid_t domid, mfn_t mfn, bool readonly, grant_ref_t *re
     /* A v1 entry holds a 32-bit frame number: anything larger would grant another frame. */
     if (mfn > UINT32_MAX)
         return -E2BIG;
+    rc = gnttab_setup();
+    if (rc)
+        return rc;
     rc = ref_take(ref);
     if (rc)
         return rc;

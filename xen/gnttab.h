@@ -15,10 +15,17 @@
 
 #include "arch/page.h"
 
-/* Map the table (GNTTABOP_query_size, GNTTABOP_setup_table); 0 or a Xen error. */
-int gnttab_init(void);
+/*
+ * Map the table (GNTTABOP_query_size, GNTTABOP_setup_table) if it is not mapped yet;
+ * 0, or the error that stopped it. The first grant does this itself: call it only to
+ * set the table up ahead of need, or to learn whether it can be.
+ */
+int gnttab_setup(void);
 
-/* Grant domid access to frame mfn; the new reference goes to *ref. -ENOSPC when full. */
+/*
+ * Grant domid access to frame mfn; the new reference goes to *ref. -ENOSPC when full,
+ * or gnttab_setup's error if the table could not be set up.
+ */
 int gnttab_grant_access(domid_t domid, mfn_t mfn, bool readonly, grant_ref_t *ref);
 /*
  * Revoke a grant. -EBUSY while the peer still maps or copies the page: the grant
@@ -47,7 +54,7 @@ int gnttab_unmap(struct gnttab_mapping *m);
 int gnttab_copy(domid_t domid, grant_ref_t ref, unsigned int ref_offset, mfn_t mfn,
                 unsigned int offset, unsigned int len, bool to_peer);
 
-/* References free for gnttab_grant_access, and the table's size in references. */
+/* References free for gnttab_grant_access, and the table's size in references: 0 before set-up. */
 unsigned int gnttab_free_count(void);
 unsigned int gnttab_capacity(void);
 

@@ -19,12 +19,19 @@
 #include "arch/boot_info.h"
 #include "arch/cpu.h"
 #include "arch/hypercall.h"
+#include "arch/page.h"
+#include "mm/page_alloc.h"
 #include "xen/xencons.h"
 #include "xen/console_ring.h"
 #include "xen/events.h"
 
-/* A domU's console ring; page is NULL as the initial domain. */
-static struct console_ring ring;
+/*
+ * A domU's console ring, NULL as the initial domain, whose console is Xen's serial
+ * line: then the storage (18 KiB, mostly output held while xenconsoled is slow) goes
+ * to the page allocator.
+ */
+static struct console_ring ring_storage PAGE_ALIGNED_BSS;
+static struct console_ring *ring;
 static evtchn_port_t ring_port;
 
 static void xencons_io_write(const char *text, size_t len)
@@ -61,33 +68,37 @@ void xencons_ring_print(struct console_ring *r, const char *text, size_t len)
 
 static void xencons_ring_sink(const char *text, size_t len)
 {
-    xencons_ring_print(&ring, text, len);
+    xencons_ring_print(ring, text, len);
 }
 
 void xencons_output_kick(void)
 {
     unsigned int prev;
 
-    if (!ring.page)
+    if (!ring)
         return;
     prev = events_disable();
-    console_ring_push(&ring);
+    console_ring_push(ring);
     events_restore(prev);
 }
 
 void xencons_output_stats(struct xencons_output_stats *stats)
 {
-    stats->stalled = ring.stalled;
-    stats->dropped_total = __atomic_load_n(&ring.dropped_total, __ATOMIC_RELAXED);
-    stats->dropped_unreported = __atomic_load_n(&ring.dropped, __ATOMIC_RELAXED);
+    if (!ring) {
+        *stats = (struct xencons_output_stats){0};
+        return;
+    }
+    stats->stalled = ring->stalled;
+    stats->dropped_total = __atomic_load_n(&ring->dropped_total, __ATOMIC_RELAXED);
+    stats->dropped_unreported = __atomic_load_n(&ring->dropped, __ATOMIC_RELAXED);
 }
 
 static size_t xencons_ring_input(char *buf, size_t size)
 {
-    bool was_broken = ring.broken;
-    size_t n = console_ring_read(&ring, buf, size);
+    bool was_broken = ring->broken;
+    size_t n = console_ring_read(ring, buf, size);
 
-    if (ring.broken && !was_broken)
+    if (ring->broken && !was_broken)
         /* Not a console ring any more: say so on whatever output is left. */
         printk("console: the ring's indices are impossible; the console stops\n");
     return n;
@@ -97,7 +108,7 @@ size_t xencons_read_available(char *buf, size_t size)
 {
     int n;
 
-    if (ring.page)
+    if (ring)
         return xencons_ring_input(buf, size);
     /* The initial domain gets the serial line's input through Xen (xen/xen.h, console_io). */
     n = hypercall_console_io(CONSOLEIO_read, size, buf);
@@ -106,7 +117,7 @@ size_t xencons_read_available(char *buf, size_t size)
 
 evtchn_port_t xencons_input_port(void)
 {
-    return ring.page ? ring_port : 0;
+    return ring ? ring_port : 0;
 }
 
 void xencons_init(void)
@@ -115,9 +126,11 @@ void xencons_init(void)
 
     if (!boot_console_ring(&boot_ring)) {
         printk_add_sink(xencons_io_write);
+        page_alloc_release_image(&ring_storage, sizeof(ring_storage));
         return;
     }
-    console_ring_init(&ring, boot_ring.page, &ring_ops);
+    ring = &ring_storage;
+    console_ring_init(ring, boot_ring.page, &ring_ops);
     ring_port = boot_ring.port;
     printk_add_sink(xencons_ring_sink);
 }

@@ -23,7 +23,9 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "arch/boot_info.h"
+#include "arch/page.h"
 #include "mm/heap.h"
+#include "mm/page_alloc.h"
 #include "xen/events.h"
 #include "xen/time.h"
 #include "kernel/boot_report.h"
@@ -36,7 +38,13 @@
 
 static evtchn_port_t ring_port;
 static bool connected;
-static struct xs_comms comms;
+/*
+ * The transport's state (8 KiB, most of it the buffers for one message each way),
+ * NULL until connected; the initial domain, which has no ring, gives the storage to
+ * the page allocator.
+ */
+static struct xs_comms comms_storage PAGE_ALIGNED_BSS;
+static struct xs_comms *comms;
 static struct wait_queue comms_wq = WAIT_QUEUE_INIT(comms_wq);
 static struct list_node watches = LIST_HEAD_INIT(watches);
 static unsigned int watch_seq;
@@ -75,7 +83,7 @@ static void comms_wake(void *ctx)
     (void)ctx;
     wait_queue_wake_all(&comms_wq);
     /* Watch waiters learn of a break here; their events come through comms_watch_event. */
-    if (xs_comms_broken(&comms))
+    if (xs_comms_broken(comms))
         list_for_each(pos, &watches)
             wait_queue_wake_all(&list_entry(pos, struct xs_watch, link)->wq);
 }
@@ -117,7 +125,7 @@ static const struct xs_comms_ops comms_ops = {
 static void reader_thread(void *arg)
 {
     (void)arg;
-    xs_comms_run_reader(&comms);
+    xs_comms_run_reader(comms);
 }
 
 void xenstore_deadline_begin(struct xenstore_deadline *d, uint64_t deadline_ns)
@@ -154,7 +162,7 @@ static int request(enum xsd_sockmsg_type type, xs_transaction_t t, const char *c
 {
     if (!connected)
         return -ENOTCONN;
-    return xs_comms_request(&comms, type, t, strings, n_strings, data, data_len, request_deadline(),
+    return xs_comms_request(comms, type, t, strings, n_strings, data, data_len, request_deadline(),
                             reply, reply_len);
 }
 
@@ -463,7 +471,8 @@ int xenstore_unwatch(struct xs_watch *w)
 
 int xenstore_watch_wait(struct xs_watch *w, uint64_t deadline_ns)
 {
-    bool fired = wait_event_deadline(&w->wq, w->events > 0 || xs_comms_broken(&comms), deadline_ns);
+    bool fired =
+        wait_event_deadline(&w->wq, w->events > 0 || !comms || xs_comms_broken(comms), deadline_ns);
 
     if (w->events > 0) {
         w->events = 0;
@@ -509,12 +518,12 @@ int xenstore_wait_for_value(const char *path, const char *want, uint64_t deadlin
 
 bool xenstore_connected(void)
 {
-    return connected && !xs_comms_broken(&comms);
+    return connected && !xs_comms_broken(comms);
 }
 
 void xenstore_get_stats(struct xs_comms_stats *s)
 {
-    *s = comms.stats;
+    *s = comms ? comms->stats : (struct xs_comms_stats){0};
 }
 
 /* Who we are: our domid (which the toolstack writes in our home), then our home. */
@@ -581,9 +590,12 @@ int xenstore_init(void)
     int rc;
 
     /* The initial domain starts before any xenstored exists: it has no ring. */
-    if (!boot_xenstore_ring(&ring))
+    if (!boot_xenstore_ring(&ring)) {
+        page_alloc_release_image(&comms_storage, sizeof(comms_storage));
         return -ENODEV;
-    xs_comms_init(&comms, ring.page, &comms_ops, NULL);
+    }
+    comms = &comms_storage;
+    xs_comms_init(comms, ring.page, &comms_ops, NULL);
     ring_port = ring.port;
     rc = evtchn_attach(ring_port, ring_event, NULL);
     if (rc)

@@ -28,8 +28,7 @@ uintptr_t start_info_xen_va;
  * A page of the image whose mapping is pointed at Xen's shared_info frame. Its own
  * frame is left unused (the p2m still names it): one page, not worth reclaiming.
  */
-static uint8_t shared_info_page[PAGE_SIZE]
-    __attribute__((aligned(PAGE_SIZE), section(".bss.page_aligned")));
+static uint8_t shared_info_page[PAGE_SIZE] PAGE_ALIGNED_BSS;
 struct shared_info *const shared_info = (struct shared_info *)shared_info_page;
 
 const unsigned long *arch_p2m;

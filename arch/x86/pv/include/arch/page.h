@@ -22,8 +22,14 @@
 #include <stdint.h>
 #include <xen/xen.h>
 
-#define PAGE_SIZE (1UL << PAGE_SHIFT)
-#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define PAGE_SIZE        (1UL << PAGE_SHIFT)
+#define PAGE_MASK        (~(PAGE_SIZE - 1))
+
+/*
+ * Zeroed storage in the image that starts on a page of its own (the link script puts
+ * these sections first in bss), for objects mapped elsewhere or given back whole.
+ */
+#define PAGE_ALIGNED_BSS __attribute__((aligned(PAGE_SIZE), section(".bss.page_aligned")))
 
 typedef unsigned long pfn_t; /* pseudo-physical frame number */
 typedef unsigned long mfn_t; /* machine frame number */
