@@ -125,9 +125,11 @@ static void io_thread(void *arg)
         d->io_event = false;
         blk_ring_take_responses(&d->ring, part_done, d);
         if (d->ring.broken && !reported) {
-            printk("blkfront: %s: %s; %u requests in flight end with an error, the disk is "
-                   "out of use\n",
-                   d->info.name, d->ring.broken_reason, d->ring.in_flight);
+            /* A close with nothing left in flight has nothing to tell. */
+            if (d->state == BLK_CONNECTED || d->ring.in_flight)
+                printk("blkfront: %s: %s; %u requests in flight end with an error, the disk is "
+                       "out of use\n",
+                       d->info.name, d->ring.broken_reason, d->ring.in_flight);
             if (d->state == BLK_CONNECTED)
                 d->state = BLK_CLOSING;
             blk_ring_fail_in_flight(&d->ring, part_done, d);
