@@ -1,10 +1,11 @@
 /*
  * blktest: exercises every disk of the domain through drivers/blkfront/blkfront.h.
  * On each writable disk it writes a pattern over the whole disk with many requests in
- * flight from several threads, flushes, reads it all back and checks every byte, then
- * measures 4 KiB random reads at depth 1 and 32, discards a stretch and prints the SHA-256 of the
- * whole disk's content, which dom0 can compare with `sha256sum` over the backing file. A read-only
- * disk must refuse a write; it is read and hashed. Buffers are deliberately not page-aligned.
+ * flight from several threads, flushes, reads it all back and checks every byte,
+ * measures 4 KiB random reads at depth 1 and 32, discards a stretch and prints the
+ * SHA-256 of the whole disk's content, which dom0 can compare with `sha256sum` over
+ * the backing file. A read-only disk must refuse a write; it is read and hashed.
+ * Buffers are deliberately not page-aligned.
  *
  * blktest-rounds=N on the command line repeats the write and the check N times, to keep
  * a disk busy for longer (while dom0 detaches it, say).
