@@ -64,15 +64,16 @@ static void timeline_print(void)
 /*
  * The pages the kernel holds once it is up, and what for: what mm_init left in use
  * (the image, what Xen set up, the direct map's tables), the heap, the threads' stacks,
- * and the rest (the virtual areas' page tables, mostly). The main thread's stack, on
- * which app_main is about to run, is the application's and is counted apart.
+ * and the rest (the virtual areas' page tables, mostly). The main thread's stack, the
+ * boot stack in the image, on which app_main is about to run, is the application's
+ * and is counted apart.
  */
 static void memory_in_use_print(void)
 {
     unsigned long in_use = boot_nr_pages() - pages_free_count();
-    unsigned long at_init = mm_pages_in_use_at_init();
-    unsigned long app_stack = thread_current()->stack_pages;
-    unsigned long stacks = threads_stack_pages() - app_stack;
+    unsigned long app_stack = thread_current()->stack_pages; /* part of the image */
+    unsigned long at_init = mm_pages_in_use_at_init() - app_stack;
+    unsigned long stacks = threads_stack_pages();
     unsigned long own = in_use - app_stack;
     struct heap_stats heap;
 

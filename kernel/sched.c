@@ -22,11 +22,12 @@ struct thread *sched_current(void)
     return current;
 }
 
-void sched_set_idle(struct thread *idle)
+void sched_init(struct thread *running, struct thread *idle)
 {
     idle_thread = idle;
-    current = idle;
-    idle->state = THREAD_RUNNING;
+    idle->state = THREAD_RUNNABLE; /* never queued: picked when the queue is empty */
+    current = running;
+    running->state = THREAD_RUNNING;
 }
 
 void sched_enqueue(struct thread *t)

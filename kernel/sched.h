@@ -34,9 +34,12 @@ void thread_sleep_until(uint64_t deadline_ns);
 /* The running thread (the idle thread once nothing else can run). */
 struct thread *sched_current(void);
 
-/* For kernel/thread.c: a new thread joins the run queue; the idle thread is named. */
+/*
+ * For kernel/thread.c: a new thread joins the run queue; at start of day, the running
+ * context's thread and the idle thread, which runs when the queue is empty, are named.
+ */
 void sched_enqueue(struct thread *t);
-void sched_set_idle(struct thread *idle);
+void sched_init(struct thread *running, struct thread *idle);
 /*
  * The idle loop, run by the boot context once everything is up: run threads while
  * any are runnable, else call housekeeping, and block the vCPU until there are some

@@ -27,9 +27,6 @@
 static char evtchn_option[8] = "auto";
 KERNEL_PARAM_STRING(evtchn_option, "evtchn", "event-channel ABI: auto, fifo or 2l");
 
-/* The application's stack, 64 KiB: applications do more than a worker thread. */
-#define MAIN_THREAD_STACK_PAGES 16
-
 static enum evtchn_abi_choice evtchn_choice(void)
 {
     if (strcmp(evtchn_option, "fifo") == 0)
@@ -57,7 +54,7 @@ static void events_time_threads_init(void)
     if (rc)
         panic("timers: binding VIRQ_TIMER failed: %s\n", errno_name(rc));
     boot_step_done("timers_init");
-    threads_init();
+    threads_init("main");
     boot_step_done("threads_init");
 }
 
@@ -74,15 +71,18 @@ static void subsystems_print(void)
 }
 
 /*
- * The drivers start, then the application, in a thread of their own so that they
- * can block; the application's verdict ends the domain.
+ * The drivers start, then the application, in the main thread, which the start of
+ * day has become (threads_init): they may block, and the idle thread runs meanwhile.
+ * The application's verdict ends the domain. Kept out of line: fault reports name it
+ * as the frame below app_main.
  */
-static void main_thread(void *arg)
+static void main_thread(void) __attribute__((noreturn, noinline));
+static void main_thread(void)
 {
     int rc;
 
-    (void)arg;
-    boot_step_done("switch to main thread");
+    /* The start of day ran with events masked; a thread runs with them enabled. */
+    events_enable();
     kernel_inits_run();
     boot_step_done("app_main");
     boot_report();
@@ -124,7 +124,5 @@ void start_kernel(void)
         boot_step_done("(printing the above)");
     }
 
-    if (!thread_create_with_stack("main", main_thread, NULL, MAIN_THREAD_STACK_PAGES))
-        panic("cannot create the main thread\n");
-    threads_run_idle();
+    main_thread();
 }

@@ -1,10 +1,12 @@
 /*
  * Creating, ending and reporting threads.
  *
- * A thread's stack comes from mm/vmap.c with an unmapped guard page below it. The
- * boot stack (arch/x86/pv/boot.S, also guarded) becomes the idle thread's. A thread
- * cannot free the stack it runs on, so an exited thread is freed by whoever joins it
- * or, if detached, by the idle thread's housekeeping.
+ * A thread's stack comes from mm/vmap.c with an unmapped guard page below it. Two
+ * threads exist from the start, on stacks in the image (arch/x86/pv/boot.S, also
+ * guarded): the start of day goes on as the main thread, on the boot stack, and the
+ * idle thread has a small stack of its own; so the start of day maps no stack. A
+ * thread cannot free the stack it runs on, so an exited thread is freed by whoever
+ * joins it or, if detached, by the idle thread's housekeeping.
  */
 #include "arch/context.h"
 #include "arch/fault_report.h"
@@ -18,8 +20,10 @@
 #include "mm/page_alloc.h"
 #include "mm/vmap.h"
 
-extern char boot_stack[], boot_stack_top[];
+extern char boot_stack[], boot_stack_top[], idle_stack[], idle_stack_top[];
 
+/* The main thread, the start of day's own context on the boot stack; the idle thread. */
+static struct thread boot_thread;
 static struct thread idle_thread;
 static struct list_node all_threads = LIST_HEAD_INIT(all_threads);
 static struct list_node exited_detached = LIST_HEAD_INIT(exited_detached);
@@ -46,7 +50,13 @@ size_t threads_stack_pages(void)
     struct list_node *pos;
     size_t pages = 0;
 
-    list_for_each(pos, &all_threads) pages += list_entry(pos, struct thread, all_link)->stack_pages;
+    list_for_each(pos, &all_threads)
+    {
+        const struct thread *t = list_entry(pos, struct thread, all_link);
+
+        if (t->stack)
+            pages += t->stack_pages;
+    }
     return pages;
 }
 
@@ -105,8 +115,11 @@ struct thread *thread_create(const char *name, void (*fn)(void *arg), void *arg)
 
 static void thread_free(struct thread *t)
 {
-    unsigned int prev = events_disable();
+    unsigned int prev;
 
+    if (!t->stack)
+        panic("thread '%s' lives on a stack in the image and cannot be freed\n", t->name);
+    prev = events_disable();
     list_del(&t->all_link);
     nr_threads--;
     events_restore(prev);
@@ -197,21 +210,6 @@ static void report_thread_context(bool have_fault_addr, uintptr_t fault_addr)
            owner == self ? ": a stack overflow" : "");
 }
 
-void threads_init(void)
-{
-    strlcpy(idle_thread.name, "idle", sizeof(idle_thread.name));
-    idle_thread.id = 0;
-    idle_thread.stack_lo = (uintptr_t)boot_stack;
-    idle_thread.stack_hi = (uintptr_t)boot_stack_top;
-    list_init(&idle_thread.run_link);
-    timer_init(&idle_thread.wakeup, NULL, NULL);
-    wait_queue_init(&idle_thread.exit_waiters);
-    list_add_tail(&all_threads, &idle_thread.all_link);
-    nr_threads = 1;
-    sched_set_idle(&idle_thread);
-    fault_report_set_context(report_thread_context);
-}
-
 /*
  * What the idle thread does between threads: free the exited ones, then add one
  * step of the memory the start of day left to the page allocator, so that it is all
@@ -223,7 +221,34 @@ static bool idle_housekeeping(void)
     return page_alloc_grow();
 }
 
-void threads_run_idle(void)
+/* The idle thread's body: the scheduler's idle loop, with the housekeeping above. */
+static void idle_thread_run(void *arg)
 {
+    (void)arg;
     sched_run_idle(idle_housekeeping);
+}
+
+/* A thread record for a stack in the image. */
+static void static_thread_init(struct thread *t, const char *name, unsigned int id, char *lo,
+                               char *hi)
+{
+    strlcpy(t->name, name, sizeof(t->name));
+    t->id = id;
+    t->stack_pages = (size_t)(hi - lo) / PAGE_SIZE;
+    t->stack_lo = (uintptr_t)lo;
+    t->stack_hi = (uintptr_t)hi;
+    list_init(&t->run_link);
+    timer_init(&t->wakeup, NULL, NULL);
+    wait_queue_init(&t->exit_waiters);
+    list_add_tail(&all_threads, &t->all_link);
+    nr_threads++;
+}
+
+void threads_init(const char *name)
+{
+    static_thread_init(&idle_thread, "idle", 0, idle_stack, idle_stack_top);
+    idle_thread.sp = arch_stack_init(idle_stack_top, idle_thread_run, NULL);
+    static_thread_init(&boot_thread, name, next_id++, boot_stack, boot_stack_top);
+    sched_init(&boot_thread, &idle_thread);
+    fault_report_set_context(report_thread_context);
 }

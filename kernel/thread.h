@@ -70,12 +70,15 @@ const char *thread_name(const struct thread *t);
 
 /* Threads in existence, exited-but-unjoined ones included. */
 unsigned int thread_count(void);
-/* Pages of the stacks from mm/vmap.h that live threads hold (the boot stack is the image's). */
+/* Pages of the stacks from mm/vmap.h that threads hold (the two in the image aside). */
 size_t threads_stack_pages(void);
 
-/* Make the boot context the idle thread and register the fault-report context. */
-void threads_init(void);
-/* Become the idle thread for good (kernel/sched.h:sched_run_idle). */
-void threads_run_idle(void) __attribute__((noreturn));
+/*
+ * Make the running start-of-day context a thread called name, on the boot stack, and
+ * set up the idle thread, on its own stack, which runs whenever no other thread can
+ * (kernel/sched.h:sched_run_idle); register the fault-report context. Neither thread
+ * can be joined or freed.
+ */
+void threads_init(const char *name);
 
 #endif

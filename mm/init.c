@@ -28,7 +28,7 @@ void mm_report(void)
     printk("  %-14s size classes 16 B - 2 KiB, larger from the page allocator\n", "heap");
     printk("  %-14s %#lx - %#lx (%lu GiB), for stacks and second mappings\n", "virtual areas",
            VMAP_START, VMAP_START + (VMAP_PAGES << PAGE_SHIFT), VMAP_PAGES >> 18);
-    printk("  %-14s page 0, the boot stack's guard page; text read-only%s\n", "unmapped",
+    printk("  %-14s page 0, the boot and idle stacks' guard pages; text read-only%s\n", "unmapped",
            memory.data_nx ? ", data non-executable" : " (no NX on this CPU)");
 }
 

@@ -36,17 +36,19 @@ qemu_module() {
     fi
 }
 
-# qemu_start FIFO MEM_MIB XEN XEN_ARGS MODULES
-# Starts QEMU with XEN as its -kernel and MODULES as its -initrd, its serial line
+# qemu_start FIFO MEM_MIB XEN XEN_ARGS MODULES [QEMU_ARG...]
+# Starts QEMU with XEN as its -kernel, MODULES as its -initrd and the QEMU_ARGs (more
+# devices, for example), its serial line
 # going into the new FIFO, and opens the FIFO as fd $QEMU_FD. Sets QEMU_PID, and
 # QEMU_START to the time it started (for qemu_elapsed).
 qemu_start() {
     local fifo=$1 mem=$2 xen=$3 xen_args=$4 modules=$5
+    shift 5
     mkfifo "$fifo" || return 1
     QEMU_START=$EPOCHREALTIME
     qemu-system-x86_64 -accel tcg -cpu max -m "$mem" -smp 1 \
         -display none -monitor none -serial stdio -no-reboot -nodefaults \
-        -kernel "$xen" -append "$xen_args" -initrd "$modules" \
+        -kernel "$xen" -append "$xen_args" -initrd "$modules" "$@" \
         </dev/null >"$fifo" 2>&1 &
     QEMU_PID=$!
     exec {QEMU_FD}<"$fifo"

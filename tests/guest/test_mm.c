@@ -19,7 +19,7 @@
 #include "mm/page_alloc.h"
 #include "mm/vmap.h"
 
-extern char _text[], _etext[], _rodata[], _data[], _end[], boot_stack_guard[];
+extern char _text[], _etext[], _rodata[], _data[], _end[], boot_stack_guard[], idle_stack_guard[];
 
 static pte_t leaf(const void *va)
 {
@@ -73,7 +73,7 @@ KERNEL_TEST(direct_map_covers_every_page)
     for (pfn = 1; pfn < nr; pfn += step) {
         pte_t e = leaf(pfn_to_virt(pfn));
 
-        if (pfn_to_virt(pfn) == boot_stack_guard)
+        if (pfn_to_virt(pfn) == boot_stack_guard || pfn_to_virt(pfn) == idle_stack_guard)
             continue; /* unmapped on purpose */
         TEST_ASSERT(e & PTE_PRESENT);
         if (pfn_to_virt(pfn) == shared_info) {
@@ -92,6 +92,7 @@ KERNEL_TEST(image_protections)
 {
     TEST_ASSERT(!(leaf(NULL) & PTE_PRESENT));
     TEST_ASSERT(!(leaf(boot_stack_guard) & PTE_PRESENT));
+    TEST_ASSERT(!(leaf(idle_stack_guard) & PTE_PRESENT));
     /* Text: read-only and executable. */
     TEST_ASSERT(leaf(_text + PAGE_SIZE) & PTE_PRESENT);
     TEST_ASSERT(!(leaf(_text + PAGE_SIZE) & PTE_RW));

@@ -29,13 +29,14 @@ DOM0_XEN_BIN=usr/lib/xen-4.17/bin
 DOM0_XEN_TOOLS=(xl xenstored xenconsoled xenconsole xen-init-dom0 xenstore-control
     libxl-save-helper)
 DOM0_XENSTORE_CMDS=(read write ls list exists rm chmod watch)
-# The toolstack's device modules, then what a bridge (vif) and a disk need; the init
-# loads the first five at boot and the rest when a scenario folder asks for them.
+# The toolstack's device modules, then what a bridge (vif) and a disk need (the
+# domains' loop devices and their backend, the scratch disk and its filesystem); the
+# init loads the first five at boot and the rest when a scenario folder asks for them.
 DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
-    llc stp bridge xen-netback loop xen-blkback)
+    llc stp bridge xen-netback loop xen-blkback virtio_pci virtio_blk crc32c_generic ext4)
 # The scenario scripts' libraries, which go into the image's /rig, and every rig file
 # whose change makes a new image.
-DOM0_RIG_LIBS=(scenario-main.sh scenario-lib.sh clock.sh log-pump.sh)
+DOM0_RIG_LIBS=(scenario-main.sh scenario-lib.sh clock.sh log-pump.sh disks.sh)
 DOM0_RIG_FILES=(init dom0-cache.sh "${DOM0_RIG_LIBS[@]}")
 DOM0_HELPERS=(grant-read sigmask)
 DOM0_LIBDIR=usr/lib/x86_64-linux-gnu
@@ -240,9 +241,12 @@ dom0_cache__assemble() {
     cp -a "$x/etc/xen" "$root/etc/" && cp -a "$x/$DOM0_LIBDIR"/lib*.so* "$root/$DOM0_LIBDIR/" || return 1
     for t in "${DOM0_HELPERS[@]}"; do cp "$helpers/$t" "$root/usr/bin/" || return 1; done
 
-    # The hotplug scripts run under bash and lock with flock: both from the host.
+    # The hotplug scripts run under bash and lock with flock: both from the host, and
+    # util-linux's losetup, which unlike busybox's sets a sector size and direct I/O.
     dom0_cache__host_file "$(command -v bash)" bin/bash "$root" &&
-        dom0_cache__host_file "$(command -v flock)" usr/bin/flock "$root" || return 1
+        dom0_cache__host_file "$(command -v flock)" usr/bin/flock "$root" &&
+        dom0_cache__host_file "$(PATH=$PATH:/usr/sbin:/sbin command -v losetup)" sbin/losetup "$root" ||
+        return 1
 
     # busybox for everything else, without shadowing the real programs above.
     cp "$x/bin/busybox" "$root/bin/busybox" || return 1

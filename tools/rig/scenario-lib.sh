@@ -14,6 +14,13 @@
 #   rig_xenconsoled stop                          # kill -STOP xenconsoled (cont: -CONT)
 #   rig_wait_end 60                               # until it ends; says how
 #
+# and, for domains with disks (tools/rig/disks.sh, which documents them):
+#
+#   rig_disk xvda 64M; rig_disk xvdb 1G 4096 ro   # before rig_create, which adds disk=[...]
+#   rig_disk_sum xvda                             # sha256sum of its backing file
+#   rig_disk_usage xvda                           # bytes it occupies (holes: discards)
+#   rig_disk_attach xvdc 1M; rig_disk_detach xvdc # xl block-attach / block-detach
+#
 # The domU's console output is copied into the log line by line as it comes. The log
 # also gets dom0's times (seconds of uptime, to the millisecond) as
 #   rig: time create T          right before xl create
@@ -39,15 +46,17 @@
 # SIGTERM that ends it, and the scenario hung in wait. Other programs get the same
 # treatment in case another path inherits it (libxl relies on SIGCHLD).
 #
-# This file holds the steps; tools/rig/clock.sh the time and sleeping, and
+# This file holds the steps; tools/rig/clock.sh the time and sleeping,
 # tools/rig/log-pump.sh the process that carries a script's output and its domains'
-# consoles to the host.
+# consoles to the host, and tools/rig/disks.sh the disks.
 
 # shellcheck disable=SC2034 # RIG_DOMID, RIG_MATCH: for the scenario scripts
 # shellcheck source=tools/rig/clock.sh
 . "$(dirname "${BASH_SOURCE[0]}")/clock.sh"
 # shellcheck source=tools/rig/log-pump.sh
 . "$(dirname "${BASH_SOURCE[0]}")/log-pump.sh"
+# shellcheck source=tools/rig/disks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/disks.sh"
 
 # Per domain name: its id, the pid of its xl create, the fd and partial line
 # rig_wait_console reads with, and how it ended.
@@ -92,7 +101,8 @@ rig_run() {
 
 # rig_create CFG [KEY=VALUE...]
 # Creates the domain CFG describes, with the config settings given after it (as xl
-# create takes them, overriding CFG's) and on_poweroff, on_reboot and on_crash set to
+# create takes them, overriding CFG's), the disks rig_disk made since the last
+# rig_create, and on_poweroff, on_reboot and on_crash set to
 # "preserve", so that rig_wait_end can read how it ended. Starts copying its console
 # into the log, and
 # returns as soon as the domain exists: xl create itself goes on for seconds after
@@ -112,6 +122,7 @@ rig_create() {
     RIG__WPART[$name]=""
     rig_now
     rig_log "time create $RIG_NOW"
+    ! rig__disk_setting || set -- "$@" "$RIG__DISK_SETTING"
     set -- "$@" 'on_poweroff="preserve"' 'on_reboot="preserve"' 'on_crash="preserve"'
     printf 'rig$ xl create %s %s\n' "$cfg" "$*"
     sigmask xl create "$cfg" "$@" </dev/null &

@@ -21,7 +21,7 @@ rig_main() {
 }
 
 # At the end of a scenario: domains it did not wait for are destroyed and reported,
-# and the pump copies the rest.
+# its disks removed, and the pump copies the rest.
 rig__finish() {
     local name pid
     # A scenario that ended while xenconsoled was stopped must not leave it so.
@@ -42,5 +42,6 @@ rig__finish() {
     for pid in $(jobs -p); do
         [ "$pid" = "$RIG__PUMP" ] || kill "$pid" 2>/dev/null
     done
+    rig__disks_remove
     rig__pump_stop
 }

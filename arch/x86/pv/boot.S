@@ -11,11 +11,16 @@
 #include "arch/page.h"
 
 /*
- * The boot stack stays the idle thread's for good. Start of day and the idle loop
- * reach about 5.5 KiB deep (hello, measured); 16 KiB leaves room for a fault report
- * or an event handler on top.
+ * The boot stack runs the start of day and then, for good, the main thread: the
+ * application's stack (kernel/start_kernel.c), so it is as large as an application
+ * may want. The idle thread gets a stack of its own: the idle loop, with an event
+ * handler or a fault report on top, stays well within 8 KiB (the start of day, which
+ * goes deeper, reaches about 5.7 KiB; hello, measured). Each stack has an unmapped
+ * guard page below it (arch/x86/pv/direct_map.c). Both are ready at boot, so the
+ * start of day creates no thread stack and no page table for one.
  */
-#define BOOT_STACK_SIZE (16 * 1024)
+#define BOOT_STACK_SIZE (64 * 1024)
+#define IDLE_STACK_SIZE (8 * 1024)
 
     .section .text.boot, "ax"
     .globl _start
@@ -52,6 +57,13 @@ boot_stack_guard:
 boot_stack:
     .skip BOOT_STACK_SIZE
 boot_stack_top:
+    .globl idle_stack_guard
+idle_stack_guard:
+    .skip PAGE_SIZE
+    .globl idle_stack, idle_stack_top
+idle_stack:
+    .skip IDLE_STACK_SIZE
+idle_stack_top:
 
     .section .bss
     .balign 8

@@ -24,7 +24,7 @@
 #include "arch/setup.h"
 
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
-extern char boot_stack_guard[];
+extern char boot_stack_guard[], idle_stack_guard[];
 
 struct builder {
     struct direct_map *map;
@@ -225,7 +225,7 @@ static uint64_t protection_for(const struct pfn_range *boot_tables, unsigned lon
     uintptr_t va = pfn << PAGE_SHIFT;
     uint64_t ro = PTE_PRESENT | PTE_ACCESSED, rw = ro | PTE_RW | PTE_DIRTY;
 
-    if (pfn == 0 || va == (uintptr_t)boot_stack_guard)
+    if (pfn == 0 || va == (uintptr_t)boot_stack_guard || va == (uintptr_t)idle_stack_guard)
         return 0;
     if (in_range(va, _text, _etext))
         return ro;

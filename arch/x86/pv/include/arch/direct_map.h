@@ -43,7 +43,8 @@ unsigned long direct_map_extend(struct direct_map *map, unsigned long end);
 
 /*
  * Text read-only, read-only data and everything else non-executable, Xen's bootstrap
- * tables (boot_tables) read-only, page 0 and the boot stack's guard page unmapped.
+ * tables (boot_tables) read-only, page 0 and the guard pages below the boot stack and
+ * the idle stack unmapped.
  */
 void direct_map_protect(const struct direct_map *map, const struct pfn_range *boot_tables);
 
