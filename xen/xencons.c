@@ -30,7 +30,11 @@
  * line: then the storage (18 KiB, mostly output held while xenconsoled is slow) goes
  * to the page allocator.
  */
-static struct console_ring ring_storage PAGE_ALIGNED_BSS;
+static union {
+    struct console_ring ring;
+    /* Whole pages: what follows in that section starts on a page of its own anyway. */
+    uint8_t pages[(sizeof(struct console_ring) + PAGE_SIZE - 1) & PAGE_MASK];
+} ring_storage PAGE_ALIGNED_BSS;
 static struct console_ring *ring;
 static evtchn_port_t ring_port;
 
@@ -129,7 +133,7 @@ void xencons_init(void)
         page_alloc_release_image(&ring_storage, sizeof(ring_storage));
         return;
     }
-    ring = &ring_storage;
+    ring = &ring_storage.ring;
     console_ring_init(ring, boot_ring.page, &ring_ops);
     ring_port = boot_ring.port;
     printk_add_sink(xencons_ring_sink);
