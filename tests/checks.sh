@@ -71,3 +71,16 @@ hello_takes_turns() {
     got=$(sed -n 's/^  \(ping\|pong\) \([0-9]\) .*/\1\2/p' "$1" | paste -sd' ')
     [ "$got" = "ping1 pong1 ping2 pong2 ping3 pong3" ] || { echo "turns were: $got"; return 1; }
 }
+
+# blktest printed a disk's checksum ("blktest: VDEV: sha256 SUM over N bytes") for each
+# disk named, and dom0's sha256sum of that disk's backing file (tools/rig/disks.sh:
+# rig_disk_sum, "rig: disk VDEV sha256sum SUM") agrees.
+blktest_sums_match() {
+    local log=${*: -1} vdev guest host
+    for vdev in "${@:1:$#-1}"; do
+        guest=$(sed -n "s/^blktest: $vdev: sha256 \([0-9a-f]\{64\}\) over .*/\1/p" "$log" | tail -n 1)
+        host=$(sed -n "s/^rig: disk $vdev sha256sum \([0-9a-f]\{64\}\)$/\1/p" "$log" | tail -n 1)
+        [ -n "$guest" ] || { echo "blktest printed no checksum for $vdev"; return 1; }
+        [ "$guest" = "$host" ] || { echo "$vdev: blktest read $guest, dom0 sums ${host:-nothing}"; return 1; }
+    done
+}

@@ -30,6 +30,7 @@ include $(ROOT)/arch/x86/pv/tests/tests.mk
 include $(ROOT)/mm/tests/tests.mk
 include $(ROOT)/xen/tests/tests.mk
 include $(ROOT)/drivers/xenbus/tests/tests.mk
+include $(ROOT)/drivers/blkfront/tests/tests.mk
 
 unit_bins := $(addprefix $(HOST_DIR)/,$(UNIT_TESTS))
 unit_objs := $(patsubst %.c,$(HOST_DIR)/%.o,$(sort $(foreach t,$(UNIT_TESTS),$($(t)_srcs))))

@@ -12,16 +12,24 @@
 #include "kernel/initcall.h"
 #include "kernel/shutdown.h"
 #include "kernel/thread.h"
+#include "drivers/xenbus/control.h"
 #include "drivers/xenbus/xenstore.h"
 
 #define CONTROL_NODE "control/shutdown"
 
 static struct xs_watch control_watch;
+static struct list_node shutdown_hooks = LIST_HEAD_INIT(shutdown_hooks);
+
+void control_on_shutdown(struct control_hook *h)
+{
+    list_add_tail(&shutdown_hooks, &h->link);
+}
 
 /* Act on the node's value: empty (nothing asked, or our own acknowledgement) or a request. */
 static void handle_request(const char *request)
 {
     void (*action)(void);
+    struct list_node *n;
 
     if (strcmp(request, "poweroff") == 0 || strcmp(request, "halt") == 0) {
         action = kernel_poweroff;
@@ -38,6 +46,7 @@ static void handle_request(const char *request)
     /* Acknowledge first: the toolstack waits for the node to be cleared. */
     xenstore_write(XS_NO_TRANSACTION, CONTROL_NODE, "");
     printk("control: the toolstack asks for %s\n", request);
+    list_for_each(n, &shutdown_hooks) list_entry(n, struct control_hook, link)->fn();
     action();
 }
 
