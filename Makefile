@@ -7,7 +7,8 @@
 #   make run-dom0   the same with hello as Xen's only domain (no Linux, no xl)
 #   make test       set up what is missing, run every test tier
 #   make bench      print image sizes, boot times and micro-benchmark figures, beside those
-#                   of the image of git revision BASELINE (BASELINE= for this tree's alone)
+#                   of the image of git revision BASELINE (BASELINE= for this tree's alone),
+#                   then block I/O beside a Linux domU's (BENCH_BLOCK=0 skips that part)
 #   make format     apply .clang-format to every C file
 #   make O=dir      build somewhere other than build/
 #   make kernel-lib build build/libminios.a (the kernel without an application) and

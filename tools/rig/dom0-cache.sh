@@ -284,17 +284,22 @@ dom0_cache__assemble() {
 
     install -m 755 "$DOM0_RIG_DIR/init" "$root/init" || return 1
     for f in "${DOM0_RIG_LIBS[@]}"; do install -m 644 "$DOM0_RIG_DIR/$f" "$root/rig/$f" || return 1; done
-    # init runs under busybox sh, which lacks some of bash's syntax: a line it cannot
-    # parse would kill dom0's init, and with it Linux, at the first scenario.
-    if ! n=$("$root/bin/busybox" sh -n "$root/init" 2>&1); then
-        dom0_cache__say "tools/rig/init does not parse in busybox sh: ${n#"$root/init: "}"
+    dom0_cache__pack "$root" tools/rig/init "$work/out/initrd.cpio.gz" || return 1
+    sort -u -k2 "$work/host-files" >"$work/out/host-files"
+}
+
+# dom0_cache__pack ROOT INIT_SOURCE ARCHIVE: packs the image ROOT into the
+# gzip-compressed cpio ARCHIVE, once its /init (from INIT_SOURCE) parses. The init
+# runs under busybox sh, which lacks some of bash's syntax: a line it cannot parse
+# would kill the init, and with it Linux.
+dom0_cache__pack() {
+    local root=$1 err
+    if ! err=$("$root/bin/busybox" sh -n "$root/init" 2>&1); then
+        dom0_cache__say "$2 does not parse in busybox sh: ${err#"$root/init: "}"
         return 1
     fi
-
-    (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-        gzip -6 >"$work/out/initrd.cpio.gz"
+    (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$3"
     [ "${PIPESTATUS[*]}" = "0 0" ] || { dom0_cache__say "cpio or gzip failed"; return 1; }
-    sort -u -k2 "$work/host-files" >"$work/out/host-files"
 }
 
 # Sets DOM0_KERNEL and DOM0_INITRD, fetching and building what is missing.
