@@ -7,10 +7,11 @@
  *
  *   blkbench: ROW iops=N mbps=N.N
  *
- * (MB/s in 10^6 bytes a second), or "blkbench: ROW failed: WHY"; then the domain
- * powers off. ROW is PATTERN-SIZE-qdDEPTH as fio takes them: read, randread, write or
- * randwrite; a size in k or m (KiB, MiB); the queue depth. There is no cache to
- * bypass: every request reaches the backend, as fio's with O_DIRECT do.
+ * (MB/s in 10^6 bytes a second), or "blkbench: ROW failed: WHY", and a line that says
+ * where the row's time went ("blkbench: ROW costs: ..."); then the domain powers off.
+ * ROW is PATTERN-SIZE-qdDEPTH as fio takes them: read, randread, write or randwrite; a
+ * size in k or m (KiB, MiB); the queue depth. There is no cache to bypass: every
+ * request reaches the backend, as fio's with O_DIRECT do.
  *
  * Settings, on the command line (xl's `extra`), named as the Linux domU's:
  *   blkbench-disk=NAME      the disk (default xvda)
@@ -20,11 +21,13 @@
  */
 #include "kernel/app.h"
 #include "kernel/cmdline.h"
+#include "kernel/sched.h"
 #include "kernel/semaphore.h"
 #include "lib/errno.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "xen/events.h"
 #include "xen/time.h"
 #include "drivers/blkfront/blkfront.h"
 
@@ -92,6 +95,7 @@ struct run {
     struct semaphore ended; /* one up for each request the I/O thread ends */
     struct blk_request req[MAX_DEPTH];
     bool finished[MAX_DEPTH];
+    uint64_t submitted_at[MAX_DEPTH], ended_at[MAX_DEPTH];
     uint8_t *bufs; /* MAX_DEPTH buffers of MAX_SIZE */
     uint64_t next_offset, seed;
 };
@@ -101,6 +105,7 @@ static void request_done(struct blk_request *req)
 {
     struct run *run = req->arg;
 
+    run->ended_at[req - run->req] = xen_system_time_ns();
     run->finished[req - run->req] = true;
     semaphore_up(&run->ended);
 }
@@ -119,6 +124,52 @@ static uint64_t next_offset(struct run *run, const struct row *r, uint64_t disk_
     return offset;
 }
 
+/*
+ * Where a row's time goes, over the requests it counted: the time blk_submit took (the
+ * driver's bounce pages and grants, and a write's copy into them), the time from
+ * submit to done (the backend, the event round trip, a read's copy back), and the
+ * events, thread switches and blocks of the vCPU (idle, waiting for Xen) per request.
+ */
+struct costs {
+    uint64_t submit_ns, latency_ns;
+    struct evtchn_stats events; /* at the start of the runtime, then what it took */
+    struct sched_stats sched;
+};
+
+static void costs_start(struct costs *c)
+{
+    *c = (struct costs){0};
+    evtchn_get_stats(&c->events);
+    sched_get_stats(&c->sched);
+}
+
+static void costs_stop(struct costs *c)
+{
+    struct evtchn_stats events;
+    struct sched_stats sched;
+
+    evtchn_get_stats(&events);
+    sched_get_stats(&sched);
+    c->events.upcalls = events.upcalls - c->events.upcalls;
+    c->sched.switches = sched.switches - c->sched.switches;
+    c->sched.idle_blocks = sched.idle_blocks - c->sched.idle_blocks;
+}
+
+static void costs_print(const struct costs *c, const struct row *r, uint64_t counted)
+{
+    if (counted == 0)
+        return;
+    printk(
+        "blkbench: %s costs: %lu pages granted a request, submit %llu us, submit to done %llu us; "
+        "a hundred requests take %llu events, %llu switches, %llu idle blocks\n",
+        r->name, (unsigned long)((r->size + 4095) / 4096),
+        (unsigned long long)(c->submit_ns / counted / 1000),
+        (unsigned long long)(c->latency_ns / counted / 1000),
+        (unsigned long long)(c->events.upcalls * 100 / counted),
+        (unsigned long long)(c->sched.switches * 100 / counted),
+        (unsigned long long)(c->sched.idle_blocks * 100 / counted));
+}
+
 /* One row: ramp, then measure; prints its line. */
 static void run_row(struct blk_disk *disk, struct run *run, const struct row *r)
 {
@@ -126,6 +177,8 @@ static void run_row(struct blk_disk *disk, struct run *run, const struct row *r)
     uint64_t start = xen_system_time_ns(), measure_from = start + ramp_s * NSEC_PER_SEC;
     uint64_t end = measure_from + runtime_s * NSEC_PER_SEC, now = start, counted = 0, tenths;
     unsigned int in_flight = 0;
+    struct costs costs = {0};
+    bool measuring = false;
     int error = 0;
 
     if (r->size % info->sector_size || info->size < r->size) {
@@ -146,6 +199,13 @@ static void run_row(struct blk_disk *disk, struct run *run, const struct row *r)
         run->finished[i] = true;
     for (;;) {
         now = xen_system_time_ns();
+        if (!measuring && now >= measure_from && now < end) {
+            costs_start(&costs);
+            measuring = true;
+        } else if (measuring && now >= end) {
+            costs_stop(&costs);
+            measuring = false;
+        }
         for (unsigned int i = 0; i < r->depth; i++) {
             struct blk_request *req = &run->req[i];
             int rc;
@@ -155,7 +215,10 @@ static void run_row(struct blk_disk *disk, struct run *run, const struct row *r)
             run->finished[i] = false;
             if (req->done) { /* a request that has come back */
                 in_flight--;
-                counted += now >= measure_from && now < end;
+                if (measuring) {
+                    counted++;
+                    costs.latency_ns += run->ended_at[i] - run->submitted_at[i];
+                }
                 if (req->status && !error)
                     error = req->status;
                 req->done = NULL;
@@ -168,7 +231,10 @@ static void run_row(struct blk_disk *disk, struct run *run, const struct row *r)
                                         .len = r->size,
                                         .done = request_done,
                                         .arg = run};
+            run->submitted_at[i] = xen_system_time_ns();
             rc = blk_submit(disk, req);
+            if (measuring)
+                costs.submit_ns += xen_system_time_ns() - run->submitted_at[i];
             if (rc) {
                 error = rc;
                 req->done = NULL;
@@ -189,6 +255,7 @@ static void run_row(struct blk_disk *disk, struct run *run, const struct row *r)
     printk("blkbench: %s iops=%llu mbps=%llu.%llu\n", r->name,
            (unsigned long long)(counted / runtime_s), (unsigned long long)(tenths / 10),
            (unsigned long long)(tenths % 10));
+    costs_print(&costs, r, counted);
 }
 
 int app_main(void)
