@@ -56,9 +56,9 @@ void boot_info_print(void)
     /*
      * The command line is whoever configured the domain's: printed escaped
      * (lib/escape.h). printk's lines hold less than 1024 characters anyway, so a long
-     * one ends in "..." here.
+     * one ends in "..." here. (The start of day runs on the 64 KiB boot stack.)
      */
-    static char cmd_line[400];
+    char cmd_line[400];
     const struct start_info *si = start_info;
 
     printk("start_info: %p\n", (const void *)start_info_xen_va);

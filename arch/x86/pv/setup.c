@@ -20,8 +20,7 @@
 #include "arch/shutdown.h"
 #include "arch/trap_table.h"
 
-static struct start_info start_info_copy;
-const struct start_info *const start_info = &start_info_copy;
+const struct start_info *start_info;
 uintptr_t start_info_xen_va;
 
 /*
@@ -58,7 +57,7 @@ void arch_early_init(const struct start_info *si)
     if (memcmp(si->magic, start_info_magic, sizeof(start_info_magic) - 1) != 0)
         early_fatal("Mini-OS: start_info magic is not xen-3.0-x86_64: not a 64-bit PV "
                     "start of day\n");
-    start_info_copy = *si;
+    start_info = si;
     start_info_xen_va = (uintptr_t)si;
     arch_p2m = (const unsigned long *)si->mfn_list;
 

@@ -41,8 +41,11 @@ static void register_callback(uint16_t type, const void *entry, uint16_t flags)
 
 void trap_table_init(void)
 {
-    /* One entry per vector, then the terminating entry with address 0. */
-    static struct trap_info table[TRAP_NR_VECTORS + 1];
+    /*
+     * One entry per vector, then the terminating entry with address 0. Xen copies the
+     * table into the vCPU's own (set_trap_table), so it need not outlive the call.
+     */
+    struct trap_info table[TRAP_NR_VECTORS + 1] = {0};
     unsigned int v, n = 0;
     int rc;
 

@@ -8,9 +8,12 @@
 #include <stdint.h>
 #include <xen/xen.h>
 
-/* The kernel's copy of start_info, taken before anything can overwrite Xen's page. */
-extern const struct start_info *const start_info;
-/* Where Xen put start_info, before the kernel copied it. */
+/*
+ * Xen's start_info page, set by arch_early_init. The page is part of the boot layout,
+ * which the memory code keeps out of its allocator: it stays as Xen wrote it.
+ */
+extern const struct start_info *start_info;
+/* Its address, for the boot layout (arch/x86/pv/boot_layout.c). */
 extern uintptr_t start_info_xen_va;
 /* Xen's shared_info page, mapped at start of day. */
 extern struct shared_info *const shared_info;
