@@ -72,6 +72,20 @@ hello_takes_turns() {
     [ "$got" = "ping1 pong1 ping2 pong2 ping3 pong3" ] || { echo "turns were: $got"; return 1; }
 }
 
+# blktest_discard_left_a_hole VDEV LOG: blktest's discard on VDEV (what it says it
+# discarded) reached the backing file in dom0 as a hole: the file's allocation,
+# rig_disk_usage's line after the test, is at least that much below its size (ext4 may
+# keep one block more, hence 4 KiB of slack).
+blktest_discard_left_a_hole() {
+    local vdev=$1 log=$2 discarded size allocated
+    discarded=$(sed -n "s/^blktest: $vdev: discard of \([0-9]*\) bytes at [0-9]*: ok.*/\1/p" "$log" | tail -n 1)
+    read -r size allocated < <(sed -n "s/^rig: disk $vdev: \([0-9]*\) bytes, \([0-9]*\) allocated$/\1 \2/p" "$log" | tail -n 1)
+    [ -n "$discarded" ] || { echo "blktest discarded nothing on $vdev"; return 1; }
+    [ -n "$allocated" ] || { echo "dom0 did not report $vdev's allocation"; return 1; }
+    [ "$allocated" -le $((size - discarded + 4096)) ] ||
+        { echo "$vdev: $discarded bytes discarded, but $allocated of $size bytes still allocated in dom0"; return 1; }
+}
+
 # blktest printed a disk's checksum ("blktest: VDEV: sha256 SUM over N bytes") for each
 # disk named, and dom0's sha256sum of that disk's backing file (tools/rig/disks.sh:
 # rig_disk_sum, "rig: disk VDEV sha256sum SUM") agrees.
