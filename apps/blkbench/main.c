@@ -33,7 +33,7 @@
 
 #define MAX_DEPTH         32
 #define MAX_SIZE          (1024 * 1024)
-#define WAIT_FOR_DISKS_NS (30 * NSEC_PER_SEC)
+#define WAIT_FOR_DISKS_NS (60 * NSEC_PER_SEC)
 
 static char disk_name[16] = "xvda";
 KERNEL_PARAM_STRING(disk_name, "blkbench-disk", "the disk to measure");

@@ -30,7 +30,7 @@
 #define CHUNK             (384 * 1024) /* bytes a request asks for: split over ring requests */
 #define HASH_CHUNK        (1024 * 1024)
 #define DISCARD_LEN       (1024 * 1024)
-#define WAIT_FOR_DISKS_NS (30 * NSEC_PER_SEC)
+#define WAIT_FOR_DISKS_NS (60 * NSEC_PER_SEC)
 
 static unsigned long rounds = 1;
 KERNEL_PARAM_ULONG(rounds, "blktest-rounds", "write and check each disk this many times");

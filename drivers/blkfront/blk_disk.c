@@ -21,8 +21,12 @@
 #include "drivers/blkfront/blk_io.h"
 #include "drivers/blkfront/blk_vdev.h"
 
-/* A backend that has not connected by then is not coming. */
-#define CONNECT_TIMEOUT_NS (10 * NSEC_PER_SEC)
+/*
+ * A backend that has not connected by then is not coming. Generous: dom0's hotplug
+ * scripts (bash) run between the backend's InitWait and Connected, and on a loaded
+ * host they were seen to take over 10 s.
+ */
+#define CONNECT_TIMEOUT_NS (60 * NSEC_PER_SEC)
 /* How long a closing backend gets to give back the pages it maps. */
 #define UNMAP_TIMEOUT_NS (2 * NSEC_PER_SEC)
 /* sectors is in 512-byte units; more than this many bytes would not fit 64 bits. */

@@ -47,7 +47,8 @@ bool blk_io_end_grant(grant_ref_t ref, uint64_t deadline_ns)
             return true;
         if (rc != -EBUSY || deadline_ns == 0 || xen_system_time_ns() >= deadline_ns)
             return false;
-        thread_sleep_ns(10 * NSEC_PER_MSEC);
+        /* gnttab_end_access says so at each refusal: ask again only now and then. */
+        thread_sleep_ns(200 * NSEC_PER_MSEC);
     }
 }
 

@@ -113,8 +113,9 @@ KERNEL_TEST(blkfront_reads_back_what_it_wrote)
  */
 KERNEL_TEST_FLAGS(blkfront_finds_an_attached_disk, TEST_ON_REQUEST | TEST_DOMU_ONLY)
 {
-    unsigned int before = blk_wait_ready(TEST_DEADLINE_MS(30000));
-    uint64_t deadline = TEST_DEADLINE_MS(60000);
+    unsigned int before = blk_wait_ready(TEST_DEADLINE_MS(60000));
+    /* The attach runs dom0's hotplug scripts, slow on a loaded host. */
+    uint64_t deadline = TEST_DEADLINE_MS(120000);
     static uint8_t sector[4096];
     struct blk_disk *d;
 
