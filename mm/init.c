@@ -41,7 +41,7 @@ void mm_init(void)
     page_alloc_init(&memory);
     rc = vmap_init();
     if (rc)
-        panic("virtual areas: no memory for their bookkeeping: %d\n", rc);
+        panic("virtual areas: the region is not valid: %d\n", rc);
     heap_get_stats(&heap);
     in_use_at_init = memory.nr_pages - pages_free_count() - heap.pages_in_use;
 }
