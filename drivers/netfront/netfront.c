@@ -17,8 +17,8 @@
 #include "drivers/netfront/nf_tx.h"
 #include "drivers/netfront/nf_vif.h"
 #include "drivers/xenbus/control.h"
+#include "drivers/xenbus/xenbus_probe.h"
 
-#define VIF_DIR "device/vif"
 /* How long a vif whose backend closes gets to finish the transmits in flight. */
 #define CLOSE_TIMEOUT_NS (2 * NSEC_PER_SEC)
 /* How often a vif's thread looks for a request to close, between backend events. */
@@ -32,7 +32,6 @@ static struct list_node vifs = LIST_HEAD_INIT(vifs);
 static bool boot_listed;
 static unsigned int boot_connecting;
 static struct wait_queue ready_wq = WAIT_QUEUE_INIT(ready_wq);
-static struct xs_watch vif_watch;
 /* Woken when a vif's thread ends. */
 static struct wait_queue closed_wq = WAIT_QUEUE_INIT(closed_wq);
 /* Who hears of vifs that connect (netfront_on_connect). */
@@ -210,76 +209,43 @@ static bool is_live(unsigned int index)
     return false;
 }
 
-/*
- * A vif is new when the toolstack has set it up for us (its frontend state reads
- * Initialising) and no live vif has its number.
- */
-static bool is_new(unsigned int index)
+/* A vif the toolstack set up: start it, unless a live vif has its number. */
+static void found(unsigned int index, bool at_boot)
 {
-    char path[48];
-    uint32_t state;
+    struct netfront *nf;
+    struct thread *t;
+    char name[THREAD_NAME_MAX];
 
     if (is_live(index))
-        return false;
-    snprintf(path, sizeof(path), VIF_DIR "/%u/state", index);
-    return xenstore_read_uint(XS_NO_TRANSACTION, path, XenbusStateClosed, &state) == 0 &&
-           state == XenbusStateInitialising;
-}
-
-static void scan(bool at_boot)
-{
-    unsigned int count;
-    char **names;
-    int rc = xenstore_directory(XS_NO_TRANSACTION, VIF_DIR, &names, &count);
-
-    if (rc) {
-        if (rc != -ENOENT)
-            printk("netfront: listing " VIF_DIR " failed: %s\n", errno_name(rc));
+        return;
+    nf = xzalloc(sizeof(*nf), 0);
+    if (!nf) {
+        printk("netfront: no memory for vif %u\n", index);
         return;
     }
-    for (unsigned int i = 0; i < count; i++) {
-        unsigned long index;
-        struct netfront *nf;
-        struct thread *t;
-        char name[THREAD_NAME_MAX];
-
-        if (parse_ulong(names[i], strlen(names[i]), 10, &index) || index > UINT32_MAX ||
-            !is_new((unsigned int)index))
-            continue;
-        nf = xzalloc(sizeof(*nf), 0);
-        if (!nf) {
-            printk("netfront: no memory for vif %lu\n", index);
-            continue;
-        }
-        nf->info.handle = (unsigned int)index;
-        nf->state = NF_CONNECTING;
-        nf->found_at_boot = at_boot;
-        snprintf(name, sizeof(name), "vif-%lu", index);
-        t = thread_create(name, vif_thread, nf);
-        if (!t) {
-            xfree(nf);
-            continue;
-        }
-        thread_detach(t);
-        list_add_tail(&vifs, &nf->link);
-        boot_connecting += at_boot;
+    nf->info.handle = index;
+    nf->state = NF_CONNECTING;
+    nf->found_at_boot = at_boot;
+    snprintf(name, sizeof(name), "vif-%u", index);
+    t = thread_create(name, vif_thread, nf);
+    if (!t) {
+        xfree(nf);
+        return;
     }
-    xfree(names);
+    thread_detach(t);
+    list_add_tail(&vifs, &nf->link);
+    boot_connecting += at_boot;
 }
+
+static struct xenbus_probe probe = {.dir = "device/vif", .driver = "netfront", .found = found};
 
 static void netfront_thread(void *arg)
 {
-    int rc;
-
     (void)arg;
-    scan(true);
+    xenbus_probe_scan(&probe, true);
     boot_listed = true;
     wait_queue_wake_all(&ready_wq);
-    /* Fires once when set, so a vif attached since the scan is not missed. */
-    rc = xenstore_watch(&vif_watch, VIF_DIR);
-    while (rc == 0 && (rc = xenstore_watch_wait(&vif_watch, 0)) == 0)
-        scan(false);
-    printk("netfront: no longer watching " VIF_DIR ": %s\n", errno_name(rc));
+    xenbus_probe_watch(&probe);
 }
 
 static int netfront_start(void)

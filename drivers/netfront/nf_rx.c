@@ -10,6 +10,7 @@
 #include "xen/events.h"
 #include "xen/gnttab.h"
 #include "drivers/netfront/nf_rx.h"
+#include "drivers/xenbus/xenbus_grant.h"
 
 /* An Ethernet header: two MAC addresses and the type. */
 #define ETH_HEADER_BYTES 14
@@ -77,7 +78,7 @@ void nf_rx_release(struct netfront *nf, uint64_t deadline_ns)
     for (unsigned int id = 0; id < nf->rx_buffer_count; id++) {
         struct nf_rx_buffer *b = &nf->rx_buffers[id];
 
-        if (nf_end_grant(b->gref, deadline_ns))
+        if (xenbus_end_grant(b->gref, deadline_ns))
             free_page(b->page);
         else
             nf->pages_withheld++; /* the backend's page now, forever */

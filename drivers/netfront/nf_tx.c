@@ -12,6 +12,7 @@
 #include "xen/events.h"
 #include "xen/gnttab.h"
 #include "drivers/netfront/nf_tx.h"
+#include "drivers/xenbus/xenbus_grant.h"
 
 /* One slot of a frame being put on the ring: where its bytes are, and what lends them. */
 struct tx_piece {
@@ -249,7 +250,7 @@ static bool slot_done(void *arg, uint16_t id, int status)
 
     if (status && sh->tx->status == 0)
         sh->tx->status = -EIO;
-    if (!nf_end_grant(sh->gref, 0)) {
+    if (!xenbus_end_grant(sh->gref, 0)) {
         /* Still mapped: keep the slot, its page and its frame until the grant comes back. */
         sh->kept = true;
         nf->tx_kept++;
@@ -259,13 +260,13 @@ static bool slot_done(void *arg, uint16_t id, int status)
     return true;
 }
 
-/* Try again the grants the backend had kept; deadline_ns as nf_end_grant's. */
+/* Try again the grants the backend had kept; deadline_ns as xenbus_end_grant's. */
 static void retry_kept(struct netfront *nf, uint64_t deadline_ns)
 {
     for (unsigned int id = 0; nf->tx_kept && id < NET_TX_RING_SIZE; id++) {
         struct nf_tx_shadow *sh = &nf->tx_shadows[id];
 
-        if (!sh->kept || !nf_end_grant(sh->gref, deadline_ns))
+        if (!sh->kept || !xenbus_end_grant(sh->gref, deadline_ns))
             continue;
         sh->kept = false;
         nf->tx_kept--;

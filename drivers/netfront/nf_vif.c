@@ -9,7 +9,6 @@
 #include "lib/string.h"
 #include "lib/vsnprintf.h"
 #include "mm/page_alloc.h"
-#include "kernel/sched.h"
 #include "xen/events.h"
 #include "xen/gnttab.h"
 #include "xen/time.h"
@@ -17,6 +16,7 @@
 #include "drivers/netfront/nf_rx.h"
 #include "drivers/netfront/nf_tx.h"
 #include "drivers/netfront/nf_vif.h"
+#include "drivers/xenbus/xenbus_grant.h"
 
 /* A backend that has not connected by then is not coming (dom0's hotplug scripts are slow). */
 #define CONNECT_TIMEOUT_NS (60 * NSEC_PER_SEC)
@@ -25,20 +25,6 @@
 /* The largest IP packet: Ethernet's, or with frames over several pages, a jumbo frame's. */
 #define MTU_ONE_PAGE 1500
 #define MTU_SG       9000
-
-bool nf_end_grant(grant_ref_t ref, uint64_t deadline_ns)
-{
-    for (;;) {
-        int rc = gnttab_end_access(ref);
-
-        if (rc == 0)
-            return true;
-        if (rc != -EBUSY || deadline_ns == 0 || xen_system_time_ns() >= deadline_ns)
-            return false;
-        /* gnttab_end_access says so at each refusal: ask again only now and then. */
-        thread_sleep_ns(200 * NSEC_PER_MSEC);
-    }
-}
 
 /* Whether the backend's directory holds key with a value other than 0. */
 static bool backend_offers(struct netfront *nf, const char *key)
@@ -172,11 +158,11 @@ static void release_rings(struct netfront *nf, uint64_t deadline_ns)
     nf->tx_port = nf->rx_port = 0;
     nf_rx_release(nf, deadline_ns);
     nf_tx_release(nf, deadline_ns);
-    if (nf->tx_ring_granted && !nf_end_grant(nf->tx_ring_ref, deadline_ns))
+    if (nf->tx_ring_granted && !xenbus_end_grant(nf->tx_ring_ref, deadline_ns))
         nf->pages_withheld++;
     else if (nf->tx_sring)
         free_page(nf->tx_sring);
-    if (nf->rx_ring_granted && !nf_end_grant(nf->rx_ring_ref, deadline_ns))
+    if (nf->rx_ring_granted && !xenbus_end_grant(nf->rx_ring_ref, deadline_ns))
         nf->pages_withheld++;
     else if (nf->rx_sring)
         free_page(nf->rx_sring);

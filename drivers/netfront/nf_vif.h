@@ -98,10 +98,4 @@ void nf_vif_close(struct netfront *nf, const char *why, uint64_t deadline_ns);
 /* Print the vif's boot line: name, MAC, ip, features offered and taken. */
 void nf_vif_report(const struct netfront *nf);
 
-/*
- * End the backend's access to a page of ours; on -EBUSY, retry until system time
- * reaches deadline_ns (0: once). false when the page must be withheld for good.
- */
-bool nf_end_grant(grant_ref_t ref, uint64_t deadline_ns);
-
 #endif
