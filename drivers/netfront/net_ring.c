@@ -249,6 +249,7 @@ unsigned int net_rx_take_responses(struct net_rx_ring *r, net_rx_frame_fn frame,
         for (cons = r->front.rsp_cons; cons != prod; cons++) {
             netif_rx_response_t rsp;
             struct net_rx_slot *slot;
+            unsigned int n;
 
             RING_COPY_RESPONSE(&r->front, cons, &rsp);
             if (!rx_response_fits(r, &rsp)) {
@@ -270,9 +271,11 @@ unsigned int net_rx_take_responses(struct net_rx_ring *r, net_rx_frame_fn frame,
                 r->chain_status = rsp.status;
             if (rsp.flags & NETRXF_more_data)
                 continue;
-            frame(arg, r->chain, r->chain_len, r->chain_flags & ~NETRXF_more_data,
-                  r->chain_status < 0 ? -EIO : 0);
+            /* Whole: its buffers are the caller's, to post again from within frame. */
+            n = r->chain_len;
             r->chain_len = 0;
+            frame(arg, r->chain, n, r->chain_flags & ~NETRXF_more_data,
+                  r->chain_status < 0 ? -EIO : 0);
             frames++;
         }
         RING_FINAL_CHECK_FOR_RESPONSES(&r->front, more);

@@ -45,11 +45,22 @@ static void record_frame(void *arg, const struct net_rx_slot *slots, unsigned in
                          unsigned int flags, int status)
 {
     (void)arg;
-    frame_slots[frames] = n;
-    frame_first[frames] = slots[0];
-    frame_flags[frames] = flags;
-    frame_status[frames] = status;
+    if (frames < 64) {
+        frame_slots[frames] = n;
+        frame_first[frames] = slots[0];
+        frame_flags[frames] = flags;
+        frame_status[frames] = status;
+    }
     frames++;
+}
+
+/* A frame callback that posts the frame's buffers again at once, as the driver does. */
+static void repost_frame(void *arg, const struct net_rx_slot *slots, unsigned int n,
+                         unsigned int flags, int status)
+{
+    record_frame(arg, slots, n, flags, status);
+    for (unsigned int i = 0; i < n; i++)
+        CHECK(net_rx_post(&rx, slots[i].id, 100 + slots[i].id));
 }
 
 static void setup(void)
@@ -232,6 +243,23 @@ UNIT_TEST(rx_frames_of_one_and_several_slots_are_delivered)
     CHECK(!net_rx_post(&rx, 3, 103));
 }
 
+UNIT_TEST(rx_buffers_can_be_posted_again_from_the_frame_callback)
+{
+    setup();
+    post_rx(256);
+    for (unsigned int round = 0; round < 3; round++) {
+        for (unsigned int i = 0; i < 256; i += 2) {
+            rx_respond((uint16_t)i, 0, NETRXF_more_data, 4096);
+            rx_respond((uint16_t)(i + 1), 0, 0, 100);
+        }
+        CHECK_INT(net_rx_take_responses(&rx, repost_frame, NULL), 128);
+        CHECK_INT(rx.posted_count, 256);
+        net_rx_push(&rx);
+    }
+    CHECK(!rx.fault.broken);
+    CHECK_INT(frames, 384);
+}
+
 UNIT_TEST(rx_frame_split_across_two_calls_is_kept_until_whole)
 {
     setup();
@@ -340,6 +368,7 @@ static const struct unit_test tests[] = {
     UNIT_ENTRY(tx_producer_past_our_requests_is_caught),
     UNIT_ENTRY(tx_bad_ids_and_statuses_are_caught),
     UNIT_ENTRY(rx_frames_of_one_and_several_slots_are_delivered),
+    UNIT_ENTRY(rx_buffers_can_be_posted_again_from_the_frame_callback),
     UNIT_ENTRY(rx_frame_split_across_two_calls_is_kept_until_whole),
     UNIT_ENTRY(rx_error_frames_come_back_with_their_buffers),
     UNIT_ENTRY(rx_producer_far_ahead_or_past_our_buffers_is_caught),
