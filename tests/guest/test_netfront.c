@@ -251,6 +251,42 @@ KERNEL_TEST(netfront_arp_for_dom0_is_answered)
            (unsigned long long)(after.tx_copied - before.tx_copied));
 }
 
+/*
+ * More ARP exchanges than the rx ring has pages: each reply lands in a page posted
+ * again after an earlier frame, so the ring runs dry if a page is not.
+ */
+KERNEL_TEST_FLAGS(netfront_rx_pages_are_posted_again, TEST_ON_REQUEST)
+{
+    static struct arp_watch w;
+    uint8_t header[ETH_HEADER_BYTES], body[ARP_BYTES + 18];
+    struct netfront_seg segs[2] = {{header, sizeof(header)}, {body, sizeof(body)}};
+    struct netfront *nf = vif_with_ip(w.ip);
+    struct netfront_stats before, after;
+    unsigned int answered = 0;
+
+    if (!nf)
+        return;
+    memcpy(w.mac, netfront_info(nf)->mac, 6);
+    semaphore_init(&w.replied, 0);
+    w.replies = 0;
+    memset(body, 0, sizeof(body));
+    build_arp_request(header, body, w.mac, w.ip);
+    netfront_stats(nf, &before);
+    netfront_bind(nf, &arp_ops, &w);
+    for (unsigned int i = 0; i < 300; i++) {
+        if (transmit_and_wait(nf, segs, 2) != 0 ||
+            !semaphore_down_until(&w.replied, TEST_DEADLINE_MS(2000)))
+            break;
+        answered++;
+    }
+    netfront_bind(nf, NULL, NULL);
+    netfront_stats(nf, &after);
+    TEST_ASSERT_EQ(answered, 300);
+    TEST_ASSERT(after.rx_packets - before.rx_packets >= 300);
+    printk("netfront: %s: 300 ARP exchanges with dom0 through a ring of 256 rx pages\n",
+           netfront_info(nf)->name);
+}
+
 #define ETHERTYPE_IPV4  0x0800
 #define IPV4_HEADER     20
 #define ICMP_HEADER     8
