@@ -69,7 +69,7 @@ SIZE_OPTIMIZED_SRCS := arch/x86/pv/boot_info.c arch/x86/pv/boot_layout.c \
 	lib/cmdline.c lib/date.c lib/escape.c lib/vsnprintf.c mm/init.c \
 	kernel/boot_report.c kernel/cmdline.c kernel/initcall.c kernel/start_kernel.c \
 	drivers/console/console.c drivers/xenbus/control.c drivers/xenbus/xenbus.c \
-	drivers/xenbus/xenstore.c drivers/xenbus/xs_wire.c
+	drivers/xenbus/xenstore.c drivers/xenbus/xs_wire.c drivers/xenbus/xenbus_probe.c
 # -n leaves the file's segments unpadded (arch/x86/pv/kernel.lds says why);
 # --gc-sections drops the sections nothing reaches (see KERNEL_COMMON).
 KERNEL_LDFLAGS := -nostdlib -static -n --gc-sections -z max-page-size=4096 -z noexecstack \

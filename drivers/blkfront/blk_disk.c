@@ -20,6 +20,7 @@
 #include "drivers/blkfront/blk_disk.h"
 #include "drivers/blkfront/blk_io.h"
 #include "drivers/blkfront/blk_vdev.h"
+#include "drivers/xenbus/xenbus_grant.h"
 
 /*
  * A backend that has not connected by then is not coming. Generous: dom0's hotplug
@@ -208,7 +209,7 @@ static void release_ring(struct blk_disk *d, uint64_t deadline_ns)
         struct blk_shadow *sh = &d->shadows[id];
 
         if (sh->indirect) {
-            if (blk_io_end_grant(sh->indirect_gref, deadline_ns))
+            if (xenbus_end_grant(sh->indirect_gref, deadline_ns))
                 free_page(sh->indirect);
             else
                 blk_io_withhold(d, 1);
@@ -217,7 +218,7 @@ static void release_ring(struct blk_disk *d, uint64_t deadline_ns)
         xfree(sh->grefs);
     }
     for (unsigned int i = 0; i < d->info.ring_pages; i++)
-        ring_free &= blk_io_end_grant(d->ring_refs[i], deadline_ns);
+        ring_free &= xenbus_end_grant(d->ring_refs[i], deadline_ns);
     if (d->sring && ring_free)
         free_pages(d->sring, d->ring_order);
     else if (d->sring)

@@ -22,6 +22,7 @@
 #include "xen/time.h"
 #include "kernel/sched.h"
 #include "drivers/blkfront/blk_io.h"
+#include "drivers/xenbus/xenbus_grant.h"
 
 #define SECTOR_SHIFT 9 /* the ring counts 512-byte sectors whatever the disk's size */
 
@@ -36,20 +37,6 @@ void blk_io_withhold(struct blk_disk *d, unsigned long pages)
 unsigned long blk_io_withheld_total(void)
 {
     return withheld_total;
-}
-
-bool blk_io_end_grant(grant_ref_t ref, uint64_t deadline_ns)
-{
-    for (;;) {
-        int rc = gnttab_end_access(ref);
-
-        if (rc == 0)
-            return true;
-        if (rc != -EBUSY || deadline_ns == 0 || xen_system_time_ns() >= deadline_ns)
-            return false;
-        /* gnttab_end_access says so at each refusal: ask again only now and then. */
-        thread_sleep_ns(200 * NSEC_PER_MSEC);
-    }
 }
 
 void blk_io_event(evtchn_port_t port, void *arg)
@@ -95,7 +82,7 @@ static void part_done(void *arg, uint16_t id, int status)
     for (unsigned int i = 0; i < sh->nr_pages; i++) {
         unsigned int n = left < PAGE_SIZE ? left : PAGE_SIZE;
 
-        if (!blk_io_end_grant(sh->grefs[i], 0)) {
+        if (!xenbus_end_grant(sh->grefs[i], 0)) {
             /* The backend still maps it: it is the backend's page now, forever. */
             blk_io_withhold(d, 1);
             status = -EIO;

@@ -25,11 +25,6 @@ void blk_io_stop(struct blk_disk *d, const char *why, uint64_t deadline_ns);
 /* blk_submit, once the request is checked against the disk (blkfront.c). */
 int blk_io_submit(struct blk_disk *d, struct blk_request *req);
 
-/*
- * End the backend's access to a page of ours; on -EBUSY, retry until system time
- * reaches deadline_ns (0: once). false when the page must be withheld for good.
- */
-bool blk_io_end_grant(grant_ref_t ref, uint64_t deadline_ns);
 /* Count pages withheld for good, per disk and in all (blkfront.h: blk_pages_withheld). */
 void blk_io_withhold(struct blk_disk *d, unsigned long pages);
 unsigned long blk_io_withheld_total(void);

@@ -18,8 +18,8 @@
 #include "drivers/blkfront/blk_io.h"
 #include "drivers/blkfront/blkfront.h"
 #include "drivers/xenbus/control.h"
+#include "drivers/xenbus/xenbus_probe.h"
 
-#define VBD_DIR "device/vbd"
 /* How long a disk whose backend closes gets to finish the requests in flight. */
 #define CLOSE_TIMEOUT_NS (5 * NSEC_PER_SEC)
 /* How often a disk's thread looks for a request to close, between backend events. */
@@ -31,7 +31,6 @@ static struct list_node disks = LIST_HEAD_INIT(disks);
 static bool boot_listed;
 static unsigned int boot_connecting;
 static struct wait_queue ready_wq = WAIT_QUEUE_INIT(ready_wq);
-static struct xs_watch vbd_watch;
 /* Woken when a disk's thread ends. */
 static struct wait_queue closed_wq = WAIT_QUEUE_INIT(closed_wq);
 
@@ -279,77 +278,43 @@ static bool is_live(unsigned int index)
     return false;
 }
 
-/*
- * A disk is new when the toolstack has set it up for us (its frontend state reads
- * Initialising) and no live disk has its number: one we closed or gave up on reads
- * Closed until the toolstack removes it or attaches it afresh.
- */
-static bool is_new(unsigned int index)
+/* A disk the toolstack set up: start it, unless a live disk has its number. */
+static void found(unsigned int index, bool at_boot)
 {
-    char path[48];
-    uint32_t state;
+    struct blk_disk *d;
+    struct thread *t;
+    char name[THREAD_NAME_MAX];
 
     if (is_live(index))
-        return false;
-    snprintf(path, sizeof(path), VBD_DIR "/%u/state", index);
-    return xenstore_read_uint(XS_NO_TRANSACTION, path, XenbusStateClosed, &state) == 0 &&
-           state == XenbusStateInitialising;
-}
-
-static void scan(bool at_boot)
-{
-    unsigned int count;
-    char **names;
-    int rc = xenstore_directory(XS_NO_TRANSACTION, VBD_DIR, &names, &count);
-
-    if (rc) {
-        if (rc != -ENOENT)
-            printk("blkfront: listing " VBD_DIR " failed: %s\n", errno_name(rc));
+        return;
+    d = xzalloc(sizeof(*d), 0);
+    if (!d) {
+        printk("blkfront: no memory for disk %u\n", index);
         return;
     }
-    for (unsigned int i = 0; i < count; i++) {
-        unsigned long index;
-        struct blk_disk *d;
-        struct thread *t;
-        char name[THREAD_NAME_MAX];
-
-        if (parse_ulong(names[i], strlen(names[i]), 10, &index) || index > UINT32_MAX ||
-            !is_new((unsigned int)index))
-            continue;
-        d = xzalloc(sizeof(*d), 0);
-        if (!d) {
-            printk("blkfront: no memory for disk %lu\n", index);
-            continue;
-        }
-        d->index = (unsigned int)index;
-        d->state = BLK_CONNECTING;
-        d->found_at_boot = at_boot;
-        snprintf(name, sizeof(name), "vbd-%lu", index);
-        t = thread_create(name, disk_thread, d);
-        if (!t) {
-            xfree(d);
-            continue;
-        }
-        thread_detach(t);
-        list_add_tail(&disks, &d->link);
-        boot_connecting += at_boot;
+    d->index = index;
+    d->state = BLK_CONNECTING;
+    d->found_at_boot = at_boot;
+    snprintf(name, sizeof(name), "vbd-%u", index);
+    t = thread_create(name, disk_thread, d);
+    if (!t) {
+        xfree(d);
+        return;
     }
-    xfree(names);
+    thread_detach(t);
+    list_add_tail(&disks, &d->link);
+    boot_connecting += at_boot;
 }
+
+static struct xenbus_probe probe = {.dir = "device/vbd", .driver = "blkfront", .found = found};
 
 static void blkfront_thread(void *arg)
 {
-    int rc;
-
     (void)arg;
-    scan(true);
+    xenbus_probe_scan(&probe, true);
     boot_listed = true;
     wait_queue_wake_all(&ready_wq);
-    /* Fires once when set, so a disk attached since the scan is not missed. */
-    rc = xenstore_watch(&vbd_watch, VBD_DIR);
-    while (rc == 0 && (rc = xenstore_watch_wait(&vbd_watch, 0)) == 0)
-        scan(false);
-    printk("blkfront: no longer watching " VBD_DIR ": %s\n", errno_name(rc));
+    xenbus_probe_watch(&probe);
 }
 
 static int blkfront_start(void)

@@ -167,9 +167,14 @@ static int publish_keys(xs_transaction_t t, void *arg)
     return rc;
 }
 
-int xenbus_connect(struct xenbus_device *dev,
+/*
+ * The handshake after InitWait. Most backends connect once they read our keys at
+ * Initialised; Linux's netback waits until the frontend says Connected, so a frontend
+ * of such a backend (connect_first) goes on to Connected before it waits.
+ */
+static int connect(struct xenbus_device *dev,
                    int (*write_keys)(struct xenbus_device *dev, xs_transaction_t t, void *arg),
-                   void *arg, uint64_t deadline_ns)
+                   void *arg, uint64_t deadline_ns, bool connect_first)
 {
     struct publish p = {dev, write_keys, arg};
     enum xenbus_state backend = XenbusStateUnknown;
@@ -185,10 +190,16 @@ int xenbus_connect(struct xenbus_device *dev,
     if (rc)
         goto fail;
     dev->state = XenbusStateInitialised;
+    if (connect_first) {
+        rc = xenbus_switch_state(dev, XS_NO_TRANSACTION, XenbusStateConnected);
+        if (rc)
+            goto fail;
+    }
     rc = xenbus_wait_backend_state(dev, XenbusStateConnected, deadline_ns, &backend);
     if (rc)
         goto fail;
-    rc = xenbus_switch_state(dev, XS_NO_TRANSACTION, XenbusStateConnected);
+    if (!connect_first)
+        rc = xenbus_switch_state(dev, XS_NO_TRANSACTION, XenbusStateConnected);
     xenstore_deadline_end(&scope);
     return rc;
 fail:
@@ -196,6 +207,21 @@ fail:
     printk("xenbus: %s: connecting failed with the backend in %s: %s\n", dev->nodename,
            xenbus_state_name(backend), errno_name(rc));
     return rc;
+}
+
+int xenbus_connect(struct xenbus_device *dev,
+                   int (*write_keys)(struct xenbus_device *dev, xs_transaction_t t, void *arg),
+                   void *arg, uint64_t deadline_ns)
+{
+    return connect(dev, write_keys, arg, deadline_ns, false);
+}
+
+int xenbus_connect_first(struct xenbus_device *dev,
+                         int (*write_keys)(struct xenbus_device *dev, xs_transaction_t t,
+                                           void *arg),
+                         void *arg, uint64_t deadline_ns)
+{
+    return connect(dev, write_keys, arg, deadline_ns, true);
 }
 
 int xenbus_disconnect(struct xenbus_device *dev, uint64_t deadline_ns)

@@ -67,6 +67,14 @@ int xenbus_connect(struct xenbus_device *dev,
                    int (*write_keys)(struct xenbus_device *dev, xs_transaction_t t, void *arg),
                    void *arg, uint64_t deadline_ns);
 
+/*
+ * The same, but Connected right after Initialised, before the backend connects: Linux's
+ * netback connects only when it sees the frontend Connected.
+ */
+int xenbus_connect_first(struct xenbus_device *dev,
+                         int (*write_keys)(struct xenbus_device *dev, xs_transaction_t t,
+                                           void *arg),
+                         void *arg, uint64_t deadline_ns);
 /* Closing, wait for the backend to close (Closing or Closed), then Closed. */
 int xenbus_disconnect(struct xenbus_device *dev, uint64_t deadline_ns);
 
