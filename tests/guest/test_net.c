@@ -49,14 +49,23 @@ static struct sockaddr_in loopback(uint16_t port)
     return addr;
 }
 
+/* A socket of type (SOCK_STREAM, SOCK_DGRAM) bound to 127.0.0.1:port, or -1. */
+static int bound_to(int type, uint16_t port)
+{
+    struct sockaddr_in addr = loopback(port);
+    int s = lwip_socket(AF_INET, type, 0);
+    if (s >= 0 && lwip_bind(s, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+        lwip_close(s);
+        return -1;
+    }
+    return s;
+}
+
 /* A TCP socket listening on 127.0.0.1:port, or -1. */
 static int listen_on(uint16_t port, int backlog)
 {
-    struct sockaddr_in addr = loopback(port);
-    int s = lwip_socket(AF_INET, SOCK_STREAM, 0);
-    if (s < 0)
-        return -1;
-    if (lwip_bind(s, (struct sockaddr *)&addr, sizeof(addr)) != 0 || lwip_listen(s, backlog) != 0) {
+    int s = bound_to(SOCK_STREAM, port);
+    if (s >= 0 && lwip_listen(s, backlog) != 0) {
         lwip_close(s);
         return -1;
     }
@@ -254,24 +263,12 @@ KERNEL_TEST(net_tcp_serves_several_connections_at_once)
         TEST_ASSERT(clients[i].ok);
 }
 
-/* A UDP socket bound to 127.0.0.1:port, or -1. */
-static int udp_on(uint16_t port)
-{
-    struct sockaddr_in addr = loopback(port);
-    int s = lwip_socket(AF_INET, SOCK_DGRAM, 0);
-    if (s >= 0 && lwip_bind(s, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
-        lwip_close(s);
-        return -1;
-    }
-    return s;
-}
-
 KERNEL_TEST(net_udp_keeps_datagrams_whole)
 {
     static const size_t sizes[] = {1, 100, 1400};
     uint8_t out[1400], in[1500];
     net_stack_start();
-    int rx = udp_on(5003), tx = udp_on(5004);
+    int rx = bound_to(SOCK_DGRAM, 5003), tx = bound_to(SOCK_DGRAM, 5004);
     TEST_ASSERT(rx >= 0 && tx >= 0);
     struct sockaddr_in to = loopback(5003);
 
@@ -298,7 +295,7 @@ KERNEL_TEST(net_receive_timeout_expires)
     uint8_t byte;
     struct timeval timeout = {.tv_sec = 0, .tv_usec = 200 * 1000};
     net_stack_start();
-    int s = udp_on(5005);
+    int s = bound_to(SOCK_DGRAM, 5005);
     TEST_ASSERT(s >= 0);
     TEST_ASSERT_EQ(lwip_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)), 0);
 
@@ -317,7 +314,7 @@ KERNEL_TEST(net_select_and_poll_see_readiness)
 {
     uint8_t byte = 42;
     net_stack_start();
-    int rx = udp_on(5006), tx = udp_on(5007);
+    int rx = bound_to(SOCK_DGRAM, 5006), tx = bound_to(SOCK_DGRAM, 5007);
     TEST_ASSERT(rx >= 0 && tx >= 0);
 
     /* Nothing to read: select waits out its timeout, poll too. */
