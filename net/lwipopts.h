@@ -1,7 +1,7 @@
 /*
  * lwIP's configuration (lwip/opt.h includes "lwipopts.h"): what this kernel builds of
- * lwIP, and its sizes. Every value differs from lwIP's default (lwip/opt.h) for the
- * reason beside it; what is not here is lwIP's default.
+ * lwIP, and its sizes, each with its reason. A value equal to lwIP's default
+ * (lwip/opt.h) is here only where the port depends on it; the rest is the default.
  */
 #ifndef NET_LWIPOPTS_H
 #define NET_LWIPOPTS_H
@@ -107,9 +107,6 @@
 #define LWIP_NETIF_LOOPBACK 1
 /* Addresses are reported as they come up (net/net.c). */
 #define LWIP_NETIF_EXT_STATUS_CALLBACK 1
-#define LWIP_NETIF_LINK_CALLBACK       1
-/* The name DHCP gives the server. */
-#define LWIP_NETIF_HOSTNAME 1
 
 /* --- The socket API --- */
 
