@@ -1,14 +1,15 @@
 /*
- * The TCP/IP stack (lwIP and its port, net/) through the socket API, between threads
- * of this domain over the loopback interface (127.0.0.1): needs no vif, so it runs
- * in every domain. Each test picks its own port, so that a connection of an earlier
- * test still closing (TIME_WAIT) is never in the way.
+ * The TCP/IP stack (lwIP and its port, net/): the port's mailboxes and timed waits,
+ * then the socket API between threads of this domain over the loopback interface
+ * (127.0.0.1). Needs no vif, so it runs in every domain. Each test picks its own port, so that a
+ * connection of an earlier test still closing (TIME_WAIT) is never in the way.
  */
 #include "kernel/semaphore.h"
 #include "kernel/test.h"
 #include "kernel/thread.h"
 #include "lib/string.h"
 #include "lwip/sockets.h"
+#include "lwip/sys.h"
 #include "mm/heap.h"
 #include "net/stack.h"
 #include "xen/time.h"
@@ -17,6 +18,35 @@
 #define CONNECTIONS  4
 #define ECHO_BYTES   (128 * 1024)
 #define ECHO_CHUNK   (8 * 1024)
+
+KERNEL_TEST(net_port_mailbox_is_bounded_and_waits_time_out)
+{
+    int a = 1, b = 2, c = 3;
+    void *msg = NULL;
+    sys_mbox_t mbox;
+    sys_sem_t sem;
+    TEST_ASSERT_EQ(sys_mbox_new(&mbox, 2), ERR_OK);
+    TEST_ASSERT_EQ(sys_mbox_trypost(&mbox, &a), ERR_OK);
+    TEST_ASSERT_EQ(sys_mbox_trypost(&mbox, &b), ERR_OK);
+    TEST_ASSERT_EQ(sys_mbox_trypost(&mbox, &c), ERR_MEM); /* full: refused, not queued */
+    TEST_ASSERT(sys_arch_mbox_fetch(&mbox, &msg, 1000) != SYS_ARCH_TIMEOUT);
+    TEST_ASSERT(msg == &a);
+    TEST_ASSERT_EQ(sys_arch_mbox_tryfetch(&mbox, &msg), 0);
+    TEST_ASSERT(msg == &b);
+    TEST_ASSERT_EQ(sys_arch_mbox_tryfetch(&mbox, &msg), SYS_MBOX_EMPTY);
+    uint64_t start = xen_system_time_ns();
+    TEST_ASSERT_EQ(sys_arch_mbox_fetch(&mbox, &msg, 30), SYS_ARCH_TIMEOUT);
+    TEST_ASSERT(xen_system_time_ns() - start >= 30 * NSEC_PER_MSEC);
+    sys_mbox_free(&mbox);
+    TEST_ASSERT(!sys_mbox_valid(&mbox));
+
+    TEST_ASSERT_EQ(sys_sem_new(&sem, 1), ERR_OK);
+    TEST_ASSERT(sys_arch_sem_wait(&sem, 1000) != SYS_ARCH_TIMEOUT);
+    start = xen_system_time_ns();
+    TEST_ASSERT_EQ(sys_arch_sem_wait(&sem, 30), SYS_ARCH_TIMEOUT);
+    TEST_ASSERT(xen_system_time_ns() - start >= 30 * NSEC_PER_MSEC);
+    sys_sem_free(&sem);
+}
 
 /* The byte at offset i of the stream with this seed: a shift or a loss shows. */
 static uint8_t pattern_byte(size_t i, unsigned int seed)
