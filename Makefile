@@ -11,8 +11,9 @@
 #                   then block I/O beside a Linux domU's (BENCH_BLOCK=0 skips that part)
 #   make format     apply .clang-format to every C file
 #   make O=dir      build somewhere other than build/
-#   make kernel-lib build build/libminios.a (the kernel without an application) and
-#                   build/libminios-drivers.a (the drivers an application links if it calls them)
+#   make kernel-lib build build/libminios.a (the kernel without an application),
+#                   build/libminios-net.a (the TCP/IP stack) and build/libminios-drivers.a
+#                   (the stack and drivers an application links if it calls them)
 
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 O ?= build
@@ -38,7 +39,11 @@ ARCH_INCLUDES := -iquote $(ROOT)/arch/$(ARCH)/$(XEN_GUEST)/include \
 XEN_INTERFACE_VERSION := 0x00040e00
 
 # Freestanding: gcc's own stdint/stddef/stdarg only, never the host's libc headers.
-# Xen's headers are reached through $(O)/include/xen, a link to the installed ones.
+# Xen's headers are reached through $(O)/include/xen, a link to the installed ones,
+# and lwIP's through $(O)/include/lwip, a link into its cache (see LWIP_DIR); net/
+# holds lwIP's configuration and port headers (lwipopts.h, arch/cc.h). lwIP's files
+# and headers (lwip/sockets.h among them) include <string.h> and <stdlib.h>: net/libc/
+# has those two, which give the kernel's (lib/string.h); there is no other libc header.
 # No red zone (Xen's exception frames land on the kernel stack) and no SSE/x87 code
 # (the kernel never saves FPU state). Frame pointers feed the fault report backtrace.
 # Stack-clash protection touches every page of a large stack frame in turn, so that
@@ -47,7 +52,8 @@ XEN_INTERFACE_VERSION := 0x00040e00
 # leaves out whatever an image never reaches: hello carries no mutex code, for one.
 KERNEL_COMMON := -O2 -g -pipe -ffunction-sections -fdata-sections \
 	-ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-I$(O)/include $(ARCH_INCLUDES) -iquote $(ROOT) \
+	-I$(O)/include $(ARCH_INCLUDES) -iquote $(ROOT) -I$(ROOT)/net -I$(O)/include/lwip \
+	-isystem $(ROOT)/net/libc \
 	-D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
 	-mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx -mno-sse2 -mno-avx \
 	-fno-pic -fno-pie -fno-stack-protector -fstack-clash-protection -fno-common -fno-builtin \
@@ -102,23 +108,39 @@ objects_of = $(addsuffix .o,$(basename $(1)))
 
 KERNEL_SRCS := $(filter-out $(TEST_RUNNER) $(addsuffix /%,$(OTHER_GUEST_DIRS)),$(call sources_under,$(KERNEL_LAYERS)))
 
-# Device drivers and the network stack are linked into an image only if its
-# application calls them: they go into an archive that the link searches after the
-# application, so `hello` carries no block or network code. Their start-up code
-# (KERNEL_INIT) must sit in a file that the driver's interface pulls in. The kernel's
-# own drivers, xenbus (xenstore, the control node) and console (input), are always in.
+# Device drivers are linked into an image only if its application calls them: they
+# go into an archive that the link searches after the application, so `hello` carries
+# no block or network code. Their start-up code (KERNEL_INIT) must sit in a file that
+# the driver's interface pulls in. The kernel's own drivers, xenbus (xenstore, the
+# control node) and console (input), are always in.
 DRIVER_DIRS := $(filter-out drivers/xenbus drivers/console,$(patsubst $(ROOT)/%/,%,$(wildcard \
-	$(ROOT)/drivers/*/))) net
+	$(ROOT)/drivers/*/)))
 DRIVER_OBJS := $(call objects_of,$(filter $(addsuffix /%,$(DRIVER_DIRS)),$(KERNEL_SRCS)))
-CORE_OBJS := $(filter-out $(DRIVER_OBJS),$(call objects_of,$(KERNEL_SRCS)))
 DRIVERS_LIB := $(O)/libminios-drivers.a
+
+# The TCP/IP stack: lwIP as Debian ships it (source package lwip, which tools/setup
+# fetches with apt-get source into a cache folder, tools/lwip-cache.sh), unmodified,
+# and its port to this kernel in net/. Like a driver, it is linked only into an image
+# whose application calls it, from its own archive, searched before the drivers' (it
+# calls the network frontend). Of lwIP: the core with IPv4 (DHCP, ARP) and IPv6, TCP,
+# UDP, ICMP, Ethernet; the tcpip thread, netconn and sockets (api/); the iperf server.
+LWIP_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mini-os/lwip/lwip-2.1.3
+LWIP_SRCS := $(patsubst $(LWIP_DIR)/src/%,%,$(filter-out %/autoip.c,$(wildcard \
+	$(addprefix $(LWIP_DIR)/src/,core/*.c core/ipv4/*.c core/ipv6/*.c api/*.c))) \
+	$(LWIP_DIR)/src/netif/ethernet.c $(LWIP_DIR)/src/apps/lwiperf/lwiperf.c)
+LWIP_OBJS := $(addprefix lwip/,$(call objects_of,$(LWIP_SRCS)))
+NET_OBJS := $(call objects_of,$(filter net/%,$(KERNEL_SRCS))) $(LWIP_OBJS)
+NET_LIB := $(O)/libminios-net.a
+# lwIP's files build with the kernel's flags and warnings, unchanged.
+
+CORE_OBJS := $(filter-out $(DRIVER_OBJS) $(NET_OBJS),$(call objects_of,$(KERNEL_SRCS)))
 
 # Each application is a folder under apps/ that defines app_main(); its image is the
 # kernel and the .c and .S files of that folder.
 APPS := $(patsubst $(ROOT)/apps/%/,%,$(wildcard $(ROOT)/apps/*/))
 $(foreach a,$(APPS),$(eval IMAGE_OBJS_$(a) := $(addprefix $(O)/,$(CORE_OBJS) \
 	$(call objects_of,$(patsubst $(ROOT)/%,%,$(wildcard $(ROOT)/apps/$(a)/*.[cS]))))) \
-	$(eval IMAGE_LIBS_$(a) := $(DRIVERS_LIB)))
+	$(eval IMAGE_LIBS_$(a) := $(NET_LIB) $(DRIVERS_LIB)))
 
 # The tests image is the kernel, every driver included, with the test runner
 # (kernel/test.c, tests/guest/) as its application. Test hooks, code a kernel file keeps between #ifdef KERNEL_TESTS
@@ -130,6 +152,9 @@ TEST_HOOK_OBJS := $(call objects_of,$(shell cd $(ROOT) && grep -lw KERNEL_TESTS 
 TESTS_OBJS := $(call objects_of,$(TEST_RUNNER) $(call sources_under,tests/guest))
 IMAGE_OBJS_tests := $(foreach o,$(CORE_OBJS) $(DRIVER_OBJS),$(if $(filter $(o),$(TEST_HOOK_OBJS)),$(O)/tests-image/$(o),$(O)/$(o))) \
 	$(addprefix $(O)/tests-image/,$(TESTS_OBJS))
+# The network stack only as far as the tests call it: its interface to the network
+# frontend comes in with net/net.c:net_start, which the tests never call.
+IMAGE_LIBS_tests := $(NET_LIB)
 
 # An application outside the tree: make APP=/path/to/myapp builds $(O)/myapp.elf from
 # the .c and .S files of that folder, compiled into $(O)/outside/myapp/.
@@ -141,7 +166,7 @@ $(error APP=$(APP): there is already an image named $(APP_NAME))
 endif
 IMAGE_OBJS_$(APP_NAME) := $(addprefix $(O)/,$(CORE_OBJS)) \
 	$(patsubst $(APP_DIR)/%,$(O)/outside/$(APP_NAME)/%.o,$(basename $(wildcard $(APP_DIR)/*.[cS])))
-IMAGE_LIBS_$(APP_NAME) := $(DRIVERS_LIB)
+IMAGE_LIBS_$(APP_NAME) := $(NET_LIB) $(DRIVERS_LIB)
 endif
 
 IMAGES := $(APPS) tests $(APP_NAME)
@@ -158,10 +183,15 @@ $(O)/include/xen:
 	@mkdir -p $(O)/include
 	ln -sfn $(XEN_HEADERS) $@
 
+$(O)/include/lwip:
+	@test -f $(LWIP_DIR)/src/include/lwip/init.h || { echo "lwIP not found in $(LWIP_DIR): run tools/setup (it fetches Debian's lwip source)"; exit 1; }
+	@mkdir -p $(O)/include
+	ln -sfn $(LWIP_DIR)/src/include $@
+
 # Rebuild everything when the flags change: objects depend on this file, which is
 # rewritten only when its contents would differ.
 ALL_FLAGS = $(KERNEL_CFLAGS) $(KERNEL_ASFLAGS) $(KERNEL_LDFLAGS) $(TESTS_IMAGE_CFLAGS) \
-	$(SIZE_OPTIMIZED_SRCS)
+	$(SIZE_OPTIMIZED_SRCS) $(LWIP_DIR)
 $(O)/kernel.flags: FORCE
 	@mkdir -p $(O)
 	@echo '$(ALL_FLAGS)' | cmp -s - $@ || echo '$(ALL_FLAGS)' > $@
@@ -170,13 +200,13 @@ FORCE:
 # $(call object_rules,OBJECT_DIR,SOURCE_DIR,EXTRA_FLAGS,NOTE): compile SOURCE_DIR/x.c or
 # x.S into OBJECT_DIR/x.o.
 define object_rules
-$(1)/%.o: $(2)/%.c $(O)/kernel.flags | $(O)/include/xen
+$(1)/%.o: $(2)/%.c $(O)/kernel.flags | $(O)/include/xen $(O)/include/lwip
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$(patsubst $(ROOT)/%,%,$$<)$(4)"
 	@$$(CC) $$(KERNEL_CFLAGS) $$(if $$(filter $$(patsubst $(ROOT)/%,%,$$<),$$(SIZE_OPTIMIZED_SRCS)),-Os) \
 		$(3) -c $$< -o $$@
 
-$(1)/%.o: $(2)/%.S $(O)/kernel.flags | $(O)/include/xen
+$(1)/%.o: $(2)/%.S $(O)/kernel.flags | $(O)/include/xen $(O)/include/lwip
 	@mkdir -p $$(dir $$@)
 	@echo "  AS      $$(patsubst $(ROOT)/%,%,$$<)$(4)"
 	@$$(CC) $$(KERNEL_ASFLAGS) $(3) -c $$< -o $$@
@@ -186,6 +216,10 @@ $(eval $(call object_rules,$(O)/tests-image,$(ROOT),$(TESTS_IMAGE_CFLAGS), (test
 ifdef APP
 $(eval $(call object_rules,$(O)/outside/$(APP_NAME),$(APP_DIR),,))
 endif
+$(O)/lwip/%.o: $(LWIP_DIR)/src/%.c $(O)/kernel.flags | $(O)/include/xen $(O)/include/lwip
+	@mkdir -p $(dir $@)
+	@echo "  CC      lwip/$*.c"
+	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 # Two-pass link: the first pass has an empty symbol table; its text symbols become the
 # table linked into the second pass. The table sits after all code, so text addresses do
@@ -225,7 +259,12 @@ $(DRIVERS_LIB): $(addprefix $(O)/,$(DRIVER_OBJS))
 	@rm -f $@
 	$(AR) qcsD $@ $^
 
-kernel-lib: $(O)/libminios.a $(DRIVERS_LIB)
+$(NET_LIB): $(addprefix $(O)/,$(NET_OBJS))
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) qcsD $@ $^
+
+kernel-lib: $(O)/libminios.a $(NET_LIB) $(DRIVERS_LIB)
 
 # make install [DESTDIR=staging] [PREFIX=/usr/local] puts the library, the link
 # script, symbols-empty.o and gen-symbols (for the two-pass link) and minios.mk in
@@ -236,11 +275,12 @@ INSTALL_LIBDIR = $(DESTDIR)$(PREFIX)/lib/minios
 INSTALL_INCDIR = $(DESTDIR)$(PREFIX)/include/minios
 KERNEL_HEADERS = $(filter-out $(TEST_RUNNER:.c=.h),$(call files_under,$(KERNEL_LAYERS),*.h))
 
-install: $(O)/libminios.a $(DRIVERS_LIB) $(O)/minios.mk $(O)/symbols-empty.o
+install: $(O)/libminios.a $(NET_LIB) $(DRIVERS_LIB) $(O)/minios.mk $(O)/symbols-empty.o
 	install -d $(INSTALL_LIBDIR)/include $(INSTALL_INCDIR)
-	install -m 644 $(O)/libminios.a $(DRIVERS_LIB) $(O)/minios.mk $(O)/symbols-empty.o $(KERNEL_LDS) $(INSTALL_LIBDIR)/
+	install -m 644 $(O)/libminios.a $(NET_LIB) $(DRIVERS_LIB) $(O)/minios.mk $(O)/symbols-empty.o $(KERNEL_LDS) $(INSTALL_LIBDIR)/
 	install -m 755 $(ROOT)/tools/gen-symbols $(INSTALL_LIBDIR)/
 	ln -sfn $(XEN_HEADERS) $(INSTALL_LIBDIR)/include/xen
+	ln -sfn $(LWIP_DIR)/src/include $(INSTALL_LIBDIR)/include/lwip
 	cd $(ROOT) && for h in $(KERNEL_HEADERS); do install -D -m 644 $$h $(INSTALL_INCDIR)/$$h; done
 
 # $(call installed_flags,FLAGS): the kernel's flags with the installed tree's paths,
@@ -260,7 +300,7 @@ MINIOS_CFLAGS := $(call installed_flags,$(KERNEL_CFLAGS))
 MINIOS_ASFLAGS := $(call installed_flags,$(KERNEL_ASFLAGS))
 MINIOS_LDFLAGS := $(call installed_flags,$(KERNEL_LDFLAGS))
 MINIOS_LIBS := --whole-archive $$(MINIOS_LIBDIR)/libminios.a --no-whole-archive \
-	$$(MINIOS_LIBDIR)/libminios-drivers.a
+	$$(MINIOS_LIBDIR)/libminios-net.a $$(MINIOS_LIBDIR)/libminios-drivers.a
 MINIOS_GEN_SYMBOLS := $$(MINIOS_LIBDIR)/gen-symbols
 MINIOS_SYMBOLS_EMPTY := $$(MINIOS_LIBDIR)/symbols-empty.o
 endef

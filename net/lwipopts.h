@@ -1,0 +1,140 @@
+/*
+ * lwIP's configuration (lwip/opt.h includes "lwipopts.h"): what this kernel builds of
+ * lwIP, and its sizes, each with its reason. A value equal to lwIP's default
+ * (lwip/opt.h) is here only where the port depends on it; the rest is the default.
+ */
+#ifndef NET_LWIPOPTS_H
+#define NET_LWIPOPTS_H
+
+#include "mm/heap.h"
+
+/* --- The system: threads, and the kernel's heap --- */
+
+/* Threads and the sequential APIs (netconn, sockets): the kernel has both. */
+#define NO_SYS 0
+/* SYS_ARCH_PROTECT masks events (net/arch/sys_arch.c): cheap, and all it takes here. */
+#define SYS_LIGHTWEIGHT_PROT 1
+/* Socket calls take the core lock and run in the caller's thread instead of a round
+ * trip through the tcpip thread's mailbox: half the thread switches per call. */
+#define LWIP_TCPIP_CORE_LOCKING 1
+/* lwIP's heap (PBUF_RAM, the loopback's copies) is the kernel's: one heap to size and
+ * to watch, instead of a fixed array carved out at build time. */
+#define MEM_LIBC_MALLOC              1
+#define mem_clib_malloc(size)        xmalloc((size), 0)
+#define mem_clib_free(ptr)           xfree(ptr)
+#define mem_clib_calloc(count, size) xzalloc((size_t)(count) * (size), 0)
+/* The heap aligns everything to 16; 8 is what lwIP's structures need on x86_64. */
+#define MEM_ALIGNMENT 8
+/* errno's numbers: lwIP's own list, which has the socket ones (EADDRINUSE...) that
+ * lib/errno.h lacks; the values are Linux's in both. */
+#define LWIP_PROVIDE_ERRNO 1
+
+/* The tcpip thread runs all of TCP's input and timers: a kernel thread's usual stack. */
+#define TCPIP_THREAD_STACKSIZE (8 * 4096)
+#define TCPIP_THREAD_NAME      "tcpip"
+/* Room for a burst of received frames (a full rx ring is 256) before input drops. */
+#define TCPIP_MBOX_SIZE          512
+#define DEFAULT_THREAD_STACKSIZE (8 * 4096)
+/* A connection's queue of received segments: a whole window of them (see TCP_WND). */
+#define DEFAULT_TCP_RECVMBOX_SIZE 128
+#define DEFAULT_UDP_RECVMBOX_SIZE 64
+#define DEFAULT_RAW_RECVMBOX_SIZE 16
+#define DEFAULT_ACCEPTMBOX_SIZE   16
+
+/* --- Protocols --- */
+
+#define LWIP_IPV4 1
+#define LWIP_IPV6 1
+/* A vif with no ip= setting and none on the command line asks the network (net/net.c). */
+#define LWIP_DHCP 1
+/* Link-local IPv4 (169.254/16) is for networks with no DHCP server: not Xen's bridges. */
+#define LWIP_AUTOIP 0
+/* Stateless autoconfiguration from router advertisements, beside the link-local
+ * address net/net.c always makes. */
+#define LWIP_IPV6_AUTOCONFIG 1
+/* No resolver: the kernel has no DNS server to ask (none of its configurations give one). */
+#define LWIP_DNS 0
+/* Not reassembling fragments keeps memory bounded; TCP never needs it (MSS below). */
+#define IP_REASSEMBLY   0
+#define IP_FRAG         0
+#define LWIP_IPV6_FRAG  0
+#define LWIP_IPV6_REASS 0
+
+/* --- TCP sizes --- */
+
+/* An Ethernet MTU of 1500 less 40 bytes of IPv4 and TCP headers. */
+#define TCP_MSS 1460
+/* Window scaling: without it a window stops at 64 KiB, which on a bridge between
+ * domains (a fraction of a millisecond round trip, gigabits) is what limits a stream. */
+#define LWIP_WND_SCALE 1
+#define TCP_RCV_SCALE  2
+/* 128 KiB both ways: a round trip's worth at several Gbit/s on the local bridge. */
+#define TCP_WND     (128 * 1024)
+#define TCP_SND_BUF (128 * 1024)
+/* Writers wake (select, poll) when a quarter of the send buffer is free: lwIP keeps
+ * this in 16 bits, at least 4 MSS below 64 KiB. */
+#define TCP_SNDLOWAT     (TCP_SND_BUF / 4)
+#define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
+/* Segments queued for sending, for several connections with full send buffers. */
+#define MEMP_NUM_TCP_SEG 1024
+/* Keep segments that arrive out of order instead of asking for them again. */
+#define TCP_QUEUE_OOSEQ 1
+/* Connections at once (plus listeners), and sockets over them. */
+#define MEMP_NUM_TCP_PCB        32
+#define MEMP_NUM_TCP_PCB_LISTEN 8
+#define MEMP_NUM_UDP_PCB        16
+#define MEMP_NUM_NETCONN        48
+#define MEMP_NUM_NETBUF         64
+#define MEMP_NUM_PBUF           256
+/* Messages to the tcpip thread in flight: received frames and API calls. */
+#define MEMP_NUM_TCPIP_MSG_INPKT 512
+#define MEMP_NUM_TCPIP_MSG_API   64
+/* Received frames land in pool buffers of one MSS-sized frame each: two windows' worth,
+ * so a full window can wait in a socket while the next one arrives. */
+#define PBUF_POOL_SIZE 256
+
+/* --- Checksums --- */
+
+/* Computed and checked in software on every interface: the network frontend can
+ * deliver frames whose checksum the backend left blank, and net/netif_netfront.c fills
+ * those in before lwIP sees them, so lwIP may check every frame (lwip/opt.h's
+ * CHECKSUM_* defaults, all on, are kept). */
+
+/* --- Interfaces --- */
+
+/* The loopback interface (127.0.0.1, ::1): the stack's tests run over it without a vif. */
+#define LWIP_HAVE_LOOPIF    1
+#define LWIP_NETIF_LOOPBACK 1
+/* Addresses are reported as they come up (net/net.c). */
+#define LWIP_NETIF_EXT_STATUS_CALLBACK 1
+
+/* --- The socket API --- */
+
+#define LWIP_NETCONN 1
+#define LWIP_SOCKET  1
+/* lwip_socket, lwip_send... by those names: no macro turns a word such as close or read
+ * into lwIP's in the files that include lwip/sockets.h. */
+#define LWIP_COMPAT_SOCKETS         0
+#define LWIP_POSIX_SOCKETS_IO_NAMES 0
+/* Timeouts on receive and send (SO_RCVTIMEO, SO_SNDTIMEO), and SO_REUSEADDR for servers. */
+#define LWIP_SO_RCVTIMEO 1
+#define LWIP_SO_SNDTIMEO 1
+#define SO_REUSE         1
+/*
+ * Debian's lwIP (its patch "port", written for the Hurd) has sockets.c ask the port
+ * how a socket address records its length. lwIP's own struct sockaddr, used here, has
+ * a length byte, which these fill and read as upstream's sockets.c does.
+ */
+#define IP4ADDR_SOCKADDR_SET_LEN(sin)  ((sin)->sin_len = sizeof(struct sockaddr_in))
+#define IP6ADDR_SOCKADDR_SET_LEN(sin6) ((sin6)->sin6_len = sizeof(struct sockaddr_in6))
+#define IPADDR_SOCKADDR_GET_LEN(addr)  ((socklen_t)(addr)->sa.sa_len)
+/* select and poll on sockets. */
+#define LWIP_SOCKET_SELECT 1
+#define LWIP_SOCKET_POLL   1
+
+/* --- Statistics and debugging --- */
+
+/* Counters cost a few instructions a packet; nothing in the kernel reads them. */
+#define LWIP_STATS 0
+
+#endif
