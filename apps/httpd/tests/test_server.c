@@ -176,7 +176,7 @@ UNIT_TEST(keep_alive_sequence)
     CHECK(strstr(r.start, "<!DOCTYPE html>") == r.start);
     CHECK(request(&c, "GET /status.json HTTP/1.1\r\nHost: t\r\n\r\n", false, &r));
     CHECK_INT(r.status, 200);
-    CHECK(strstr(r.start, "{\"uptime_ms\": 12345") == r.start);
+    CHECK(strstr(r.start, "{\"uptime_s\": 12.345,") == r.start);
     CHECK(request(&c, "HEAD /bytes?n=5000 HTTP/1.1\r\nHost: t\r\n\r\n", true, &r));
     CHECK_INT(r.length, 5000);
     CHECK(request(&c, "GET /nowhere HTTP/1.1\r\nHost: t\r\n\r\n", false, &r));
