@@ -3,7 +3,9 @@
  * sockets, run in a child process on a free localhost port, and driven by clients
  * written here: a keep-alive sequence, /bytes checked byte by byte and by SHA-256,
  * an upload, a malformed request answered 400 while the server serves on, and a
- * hundred connections at once, read in the reverse order of their requests.
+ * hundred connections at once, read in the reverse order of their requests. Where
+ * curl is installed, it checks the same as a client the test did not write would:
+ * a connection kept between requests, /bytes and an upload against sha256sum.
  */
 #include "lib/tests/host_names.h"
 #include "lib/sha256.h"
@@ -15,6 +17,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -295,6 +298,64 @@ UNIT_TEST(concurrent_connections)
     CHECK_INT(answered, CONCURRENT);
 }
 
+/* Run a shell command and keep its output's first line; false if it failed. */
+static bool shell(char *out, size_t size, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool shell(char *out, size_t size, const char *format, ...)
+{
+    char command[1024];
+    va_list ap;
+    FILE *f;
+    bool ok;
+
+    va_start(ap, format);
+    vsnprintf(command, sizeof(command), format, ap);
+    va_end(ap);
+    f = popen(command, "r");
+    if (!f)
+        return false;
+    out[0] = '\0';
+    ok = fgets(out, size, f) != NULL;
+    out[strcspn(out, "\n")] = '\0';
+    return pclose(f) == 0 && ok;
+}
+
+UNIT_TEST(curl_agrees)
+{
+    char got[256], want[256], upload[] = "/tmp/httpd-upload-XXXXXX";
+    int fd;
+
+    if (system("command -v curl >/dev/null && command -v sha256sum >/dev/null") != 0) {
+        printf("  curl or sha256sum is not installed: nothing checked\n");
+        return;
+    }
+    /* Two URLs in one call share a connection when the first response keeps it. */
+    CHECK(shell(got, sizeof(got),
+                "curl -sS -o /dev/null -o /dev/null -w '%%{http_code}/%%{num_connects} ' "
+                "http://127.0.0.1:%u/ http://127.0.0.1:%u/status.json",
+                port, port));
+    CHECK_STR(got, "200/1 200/0 ");
+    CHECK(shell(got, sizeof(got), "curl -sS 'http://127.0.0.1:%u/bytes?n=3000001' | sha256sum",
+                port));
+    CHECK(shell(want, sizeof(want), "yes %.62s | head -c 3000001 | sha256sum", SESSION_PATTERN));
+    CHECK_STR(got, want);
+    /* From a file, so that curl sends its length: from a pipe it sends chunks (501). */
+    fd = mkstemp(upload);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(shell(got, sizeof(got), "head -c 2000000 /dev/urandom > %s && echo written", upload));
+    CHECK(shell(got, sizeof(got), "curl -sS -T %s http://127.0.0.1:%u/upload", upload, port));
+    CHECK(shell(want, sizeof(want), "sha256sum < %s | cut -c1-64", upload));
+    CHECK_STR(got, want);
+    unlink(upload);
+    CHECK(shell(got, sizeof(got),
+                "curl -s -o /dev/null -w '%%{http_code}' -H 'Host:' http://127.0.0.1:%u/", port));
+    CHECK_STR(got, "400");
+    CHECK(shell(got, sizeof(got),
+                "curl -s -o /dev/null -w '%%{http_code}' -X DELETE http://127.0.0.1:%u/", port));
+    CHECK_STR(got, "405");
+}
+
 static const struct unit_test tests[] = {
     UNIT_ENTRY(keep_alive_sequence),
     UNIT_ENTRY(http_1_0_is_closed_after_one_response),
@@ -302,6 +363,7 @@ static const struct unit_test tests[] = {
     UNIT_ENTRY(upload_is_answered_with_its_sha256),
     UNIT_ENTRY(malformed_request_gets_400_and_the_server_serves_on),
     UNIT_ENTRY(concurrent_connections),
+    UNIT_ENTRY(curl_agrees),
 };
 
 int main(void)
