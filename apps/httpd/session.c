@@ -73,9 +73,13 @@ static void respond_error(struct session *s, int status, const char *allow, bool
     respond(s, &r, body, n);
 }
 
-static bool path_is(const char *target, size_t len, const char *path)
+/* Whether the request's target, its query left out, is path. */
+static bool path_is(const struct http_request *req, const char *path)
 {
-    return strlen(path) == len && memcmp(target, path, len) == 0;
+    const char *query = strchr(req->target, '?');
+    size_t len = query ? (size_t)(query - req->target) : strlen(req->target);
+
+    return strlen(path) == len && memcmp(req->target, path, len) == 0;
 }
 
 /* n from the query "n=N" (among others split by &): digits, at most SESSION_BYTES_MAX. */
@@ -159,23 +163,20 @@ static void answer(struct session *s)
 {
     const struct http_request *req = &s->parser.req;
     const char *query = strchr(req->target, '?');
-    size_t len = query ? (size_t)(query - req->target) : strlen(req->target);
     bool get = req->method == HTTP_GET || req->method == HTTP_HEAD;
 
-    if (s->upload) {
+    if (s->upload)
         respond_upload(s);
-    } else if (path_is(req->target, len, "/upload")) {
+    else if (path_is(req, "/upload"))
         respond_error(s, 405, "POST, PUT", true);
-    } else if (!path_is(req->target, len, "/") && !path_is(req->target, len, "/status.json") &&
-               !path_is(req->target, len, "/bytes")) {
+    else if (!path_is(req, "/") && !path_is(req, "/status.json") && !path_is(req, "/bytes"))
         respond_error(s, 404, NULL, true);
-    } else if (!get) {
+    else if (!get)
         respond_error(s, 405, "GET, HEAD", true);
-    } else if (path_is(req->target, len, "/bytes")) {
+    else if (path_is(req, "/bytes"))
         respond_bytes(s, query ? query + 1 : NULL);
-    } else {
-        respond_status(s, path_is(req->target, len, "/status.json"));
-    }
+    else
+        respond_status(s, path_is(req, "/status.json"));
 }
 
 /* The head is whole: see what body follows, and answer now if none does. */
@@ -184,7 +185,7 @@ static void head_done(struct session *s)
     const struct http_request *req = &s->parser.req;
     bool put = req->method == HTTP_POST || req->method == HTTP_PUT;
 
-    if (put && strcmp(req->target, "/upload") == 0) {
+    if (put && path_is(req, "/upload")) {
         if (!req->has_length) {
             respond_error(s, 411, NULL, false);
             return;

@@ -200,6 +200,10 @@ UNIT_TEST(upload_is_hashed)
     const char *text = "PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
                        "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
 
+    exchange_text("PUT /upload?name=x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+    CHECK(strstr(output,
+                 "\r\n\r\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n") !=
+          NULL);
     exchange_text(text);
     CHECK(strstr(output,
                  "\r\n\r\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"
