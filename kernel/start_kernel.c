@@ -27,6 +27,14 @@
 static char evtchn_option[8] = "auto";
 KERNEL_PARAM_STRING(evtchn_option, "evtchn", "event-channel ABI: auto, fifo or 2l");
 
+/* System time when timers_init had set up the clock: where uptime counts from. */
+static uint64_t clock_started_ns;
+
+uint64_t kernel_uptime_ns(void)
+{
+    return xen_system_time_ns() - clock_started_ns;
+}
+
 static enum evtchn_abi_choice evtchn_choice(void)
 {
     if (strcmp(evtchn_option, "fifo") == 0)
@@ -53,6 +61,7 @@ static void events_time_threads_init(void)
     rc = timers_init();
     if (rc)
         panic("timers: binding VIRQ_TIMER failed: %s\n", errno_name(rc));
+    clock_started_ns = xen_system_time_ns();
     boot_step_done("timers_init");
     threads_init("main");
     boot_step_done("threads_init");

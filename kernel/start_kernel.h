@@ -5,6 +5,11 @@
 #ifndef KERNEL_START_KERNEL_H
 #define KERNEL_START_KERNEL_H
 
+#include <stdint.h>
+
 void start_kernel(void) __attribute__((noreturn));
+
+/* Nanoseconds since the kernel's clock started, early in the start of day. */
+uint64_t kernel_uptime_ns(void);
 
 #endif

@@ -175,3 +175,8 @@ unsigned long pages_free_count(void)
 {
     return buddy_free_frames(&zone) + pages_not_yet_added();
 }
+
+unsigned long pages_total_count(void)
+{
+    return nr_pages;
+}

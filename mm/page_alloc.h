@@ -11,6 +11,7 @@
 #define MM_PAGE_ALLOC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define PAGE_ALLOC_PAGE_SIZE 4096UL
 
@@ -37,6 +38,9 @@ int pages_allocated_order(const void *ptr);
 
 /* Free pages left, counted in pages (not blocks), with those not yet added. */
 unsigned long pages_free_count(void);
+
+/* Every page of the domain's memory, free or not (the image and page tables too). */
+unsigned long pages_total_count(void);
 
 /*
  * The kernel's allocator: the frames from mem->first_free on, which it moves past

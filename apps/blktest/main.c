@@ -19,11 +19,11 @@
 #include "kernel/thread.h"
 #include "lib/errno.h"
 #include "lib/printk.h"
+#include "lib/sha256.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "xen/time.h"
 #include "drivers/blkfront/blkfront.h"
-#include "apps/blktest/sha256.h"
 
 #define THREADS           4
 #define DEPTH             8            /* requests each thread keeps in flight */

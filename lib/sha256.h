@@ -1,9 +1,10 @@
 /*
- * SHA-256 (FIPS 180-4), so that the checksum blktest prints for a disk is one dom0
- * can compute over the backing file with `sha256sum`.
+ * SHA-256 (FIPS 180-4): a checksum of data the domain read or received that dom0 can
+ * compute over its own copy with `sha256sum` (blktest over a disk, httpd over an
+ * upload).
  */
-#ifndef APPS_BLKTEST_SHA256_H
-#define APPS_BLKTEST_SHA256_H
+#ifndef LIB_SHA256_H
+#define LIB_SHA256_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,71 @@
+/*
+ * One connection's HTTP: the requests that arrive on it and the responses it sends,
+ * independent of how bytes come and go (server.c moves them over sockets; host tests
+ * move them by hand). Requests are answered in order, one at a time: while a
+ * response is being sent, no more input is taken, and what is left of it waits for
+ * the next request.
+ *
+ *   session_init(&s);
+ *   used = session_receive(&s, data, len);    // bytes taken (0 while sending)
+ *   len = session_output(&s, &out);           // the next bytes to send, if any
+ *   session_sent(&s, n);                      // n of them are gone
+ *   if (session_finished(&s)) close;
+ *
+ * The routes: GET or HEAD of / (the status page, HTML), /status.json (the same
+ * figures as JSON), /bytes?n=N (N bytes of the pattern below); POST or PUT of
+ * /upload (Content-Length bytes, answered with their SHA-256 in hex and a newline).
+ */
+#ifndef APPS_HTTPD_SESSION_H
+#define APPS_HTTPD_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/sha256.h"
+#include "apps/httpd/http_request.h"
+
+#define SESSION_OUT_SIZE 4096
+/* Largest /bytes?n=N: 1 TiB. */
+#define SESSION_BYTES_MAX (1ULL << 40)
+/* Largest upload, and largest body of another request (read and dropped). */
+#define SESSION_UPLOAD_MAX  (1ULL << 40)
+#define SESSION_DISCARD_MAX (1ULL << 20)
+
+/*
+ * What /bytes sends: the byte at offset i is SESSION_PATTERN[i % 63], so that dom0
+ * can compute what n bytes should be with
+ * `yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ | head -c n`.
+ */
+#define SESSION_PATTERN     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\n"
+#define SESSION_PATTERN_LEN 63
+
+enum session_state {
+    SESSION_READING_HEAD,
+    SESSION_READING_BODY,
+    SESSION_SENDING,
+    SESSION_FINISHED, /* everything sent; the connection is to be closed */
+};
+
+struct session {
+    enum session_state state;
+    struct http_parser parser;
+    bool keep_alive;    /* after this response */
+    uint64_t body_left; /* request body bytes still to read */
+    bool upload;        /* hash the body (else drop it) */
+    struct sha256 sha;
+    char out[SESSION_OUT_SIZE];            /* status line, headers and small bodies */
+    size_t out_start, out_end;             /* what of out is still to send */
+    uint64_t pattern_offset, pattern_left; /* /bytes body still to send after out */
+    uint64_t requests;                     /* answered on this connection */
+};
+
+void session_init(struct session *s);
+size_t session_receive(struct session *s, const char *data, size_t len);
+size_t session_output(struct session *s, const char **data);
+void session_sent(struct session *s, size_t n);
+bool session_finished(const struct session *s);
+/* Whether the session takes input now (it does not while a response is being sent). */
+bool session_wants_input(const struct session *s);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * The BSD socket calls the server uses, from lwIP (lwip/sockets.h, built with
+ * LWIP_COMPAT_SOCKETS so that they carry their usual names) in the kernel, and from
+ * the C library when the host tests build the same server (-DHTTPD_HOST_SOCKETS).
+ * Only what both provide: socket, bind, listen, accept, recv and send (with
+ * MSG_DONTWAIT), setsockopt, poll, and errno's EAGAIN/EWOULDBLOCK/EINTR.
+ */
+#ifndef APPS_HTTPD_SOCK_H
+#define APPS_HTTPD_SOCK_H
+
+#ifdef HTTPD_HOST_SOCKETS
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#define sock_close close
+#else
+#include "lwip/sockets.h"
+#define sock_close lwip_close
+#endif
+
+#endif
