@@ -50,7 +50,7 @@ DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
     llc stp bridge xen-netback veth loop xen-blkback virtio_pci virtio_blk crc32c_generic ext4)
 # The scenario scripts' libraries, which go into the image's /rig, and every rig file
 # whose change makes a new image.
-DOM0_RIG_LIBS=(scenario-main.sh scenario-lib.sh clock.sh log-pump.sh disks.sh)
+DOM0_RIG_LIBS=(scenario-main.sh scenario-lib.sh clock.sh log-pump.sh disks.sh net.sh)
 DOM0_RIG_FILES=(init dom0-cache.sh "${DOM0_RIG_LIBS[@]}")
 DOM0_HELPERS=(grant-read sigmask)
 DOM0_LIBDIR=usr/lib/x86_64-linux-gnu
