@@ -149,12 +149,12 @@ rig_http_get() {
 # settings separated by commas ('mac=00:16:3e:00:00:02,ip=10.0.0.2'); bridge=xenbr0
 # is added when SETTINGS names no bridge.
 rig_net_attach() {
-    local settings=${1:-}
+    local settings=${1:-} args
     rig__dom "${2:-}" || return 1
     [[ $settings == *bridge=* ]] || settings=${settings:+$settings,}bridge=xenbr0
-    local IFS=,
-    # shellcheck disable=SC2086 # one argument per setting, as xl takes them
-    rig_run xl network-attach "$RIG__D" $settings ||
+    # One argument per setting, as xl takes them.
+    IFS=, read -r -a args <<<"$settings"
+    rig_run xl network-attach "$RIG__D" "${args[@]}" ||
         { rig_log "error: xl network-attach $RIG__D $settings failed"; return 1; }
 }
 
