@@ -9,6 +9,7 @@
 #   make bench      print image sizes, boot times and micro-benchmark figures, beside those
 #                   of the image of git revision BASELINE (BASELINE= for this tree's alone),
 #                   then block I/O beside a Linux domU's (BENCH_BLOCK=0 skips that part)
+#                   and the network beside a Linux domU's (BENCH_NET=0 skips that part)
 #   make format     apply .clang-format to every C file
 #   make O=dir      build somewhere other than build/
 #   make kernel-lib build build/libminios.a (the kernel without an application),

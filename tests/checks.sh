@@ -98,3 +98,13 @@ blktest_sums_match() {
         [ "$guest" = "$host" ] || { echo "$vdev: blktest read $guest, dom0 sums ${host:-nothing}"; return 1; }
     done
 }
+
+# The page dom0 fetched over HTTP (tools/rig/net.sh: rig_http_get, "rig: GET URL: N
+# bytes, sha256 SUM") has the sha256 the page was logged with ("rig: page sha256 SUM").
+http_got_the_page() {
+    local page got
+    page=$(sed -n 's/^rig: page sha256 \([0-9a-f]\{64\}\)$/\1/p' "$1" | tail -n 1)
+    got=$(sed -n 's/^rig: GET .*: [0-9]* bytes, sha256 \([0-9a-f]\{64\}\)$/\1/p' "$1" | tail -n 1)
+    [ -n "$page" ] || { echo "no page sha256 logged"; return 1; }
+    [ "$got" = "$page" ] || { echo "the page has sha256 $page, dom0 got ${got:-nothing}"; return 1; }
+}

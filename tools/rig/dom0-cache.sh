@@ -29,14 +29,28 @@ DOM0_XEN_BIN=usr/lib/xen-4.17/bin
 DOM0_XEN_TOOLS=(xl xenstored xenconsoled xenconsole xen-init-dom0 xenstore-control
     libxl-save-helper)
 DOM0_XENSTORE_CMDS=(read write ls list exists rm chmod watch)
-# The toolstack's device modules, then what a bridge (vif) and a disk need (the
-# domains' loop devices and their backend, the scratch disk and its filesystem); the
+# What the network benchmark measures with, beside busybox's ping, wget and udhcpd:
+# iperf 2 and ApacheBench (ab). They and the libraries they load (OpenSSL's, C++'s)
+# add 3.9 MB to the compressed image, which every boot of the rig would unpack: they
+# are in it only with DOM0_BENCH_TOOLS=1 in the environment (tools/bench-net), a
+# cache entry of its own. curl is left out (its libraries add 18 MiB); busybox wget
+# fetches a page as well.
+DOM0_BENCH_PACKAGES=(iperf apache2-utils libapr1 libaprutil1)
+DOM0_BENCH_PROGRAMS=(usr/bin/iperf usr/bin/ab)
+if [ "${DOM0_BENCH_TOOLS:-0}" = 1 ]; then
+    DOM0_PACKAGES+=("${DOM0_BENCH_PACKAGES[@]}")
+else
+    DOM0_BENCH_PROGRAMS=()
+fi
+# The toolstack's device modules, then what a bridge (vif) and a disk need (veth: a
+# stand-in for a domain on the bridge; the domains' loop devices and their backend,
+# the scratch disk and its filesystem); the
 # init loads the first five at boot and the rest when a scenario folder asks for them.
 DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
-    llc stp bridge xen-netback loop xen-blkback virtio_pci virtio_blk crc32c_generic ext4)
+    llc stp bridge xen-netback veth loop xen-blkback virtio_pci virtio_blk crc32c_generic ext4)
 # The scenario scripts' libraries, which go into the image's /rig, and every rig file
 # whose change makes a new image.
-DOM0_RIG_LIBS=(scenario-main.sh scenario-lib.sh clock.sh log-pump.sh disks.sh)
+DOM0_RIG_LIBS=(scenario-main.sh scenario-lib.sh clock.sh log-pump.sh disks.sh net.sh)
 DOM0_RIG_FILES=(init dom0-cache.sh "${DOM0_RIG_LIBS[@]}")
 DOM0_HELPERS=(grant-read sigmask)
 DOM0_LIBDIR=usr/lib/x86_64-linux-gnu
@@ -240,6 +254,7 @@ dom0_cache__assemble() {
     for n in "${DOM0_XENSTORE_CMDS[@]}"; do ln -s xenstore "$root/usr/bin/xenstore-$n"; done
     cp -a "$x/etc/xen" "$root/etc/" && cp -a "$x/$DOM0_LIBDIR"/lib*.so* "$root/$DOM0_LIBDIR/" || return 1
     for t in "${DOM0_HELPERS[@]}"; do cp "$helpers/$t" "$root/usr/bin/" || return 1; done
+    for t in "${DOM0_BENCH_PROGRAMS[@]}"; do cp "$x/$t" "$root/usr/bin/" || return 1; done
 
     # The hotplug scripts run under bash and lock with flock: both from the host, and
     # util-linux's losetup, which unlike busybox's sets a sector size and direct I/O.

@@ -1,10 +1,11 @@
 # shellcheck shell=bash
-# The Linux PV domU that the block benchmark measures against: Debian's kernel (the
-# one the rig's dom0 runs, which boots as a PV domU too) and a small initramfs with
-# busybox, fio and every library fio loads, the xen-blkfront module (a module in
+# The Linux PV domU that the block and network benchmarks measure against: Debian's
+# kernel (the one the rig's dom0 runs, which boots as a PV domU too) and a small
+# initramfs with busybox (its httpd serves the network benchmark's pages), fio, iperf 2
+# and every library they load, the xen-blkfront and xen-netfront modules (modules in
 # Debian's kernel) and tools/rig/linux-domu-init as its /init. Made from Debian
 # packages fetched into the dom0 cache folder by tools/rig/dom0-cache.sh's functions;
-# nothing is installed on the host. Sourced by tools/bench-block:
+# nothing is installed on the host. Sourced by tools/bench-block and tools/bench-net:
 #
 #   . tools/rig/linux-domu.sh
 #   linux_domu_prepare || exit 1
@@ -22,20 +23,22 @@
 
 LINUX_DOMU_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Loaded by /init in this order (none of them needs another module).
-LINUX_DOMU_MODULES=(xen-blkfront)
+LINUX_DOMU_MODULES=(xen-blkfront xen-netfront)
+# The programs the image has beside busybox; their libraries come with fio's.
+LINUX_DOMU_PROGRAMS=(usr/bin/fio usr/bin/iperf)
 LINUX_DOMU_FILES=(linux-domu.sh linux-domu-init)
 
 linux_domu__say() {
     echo "linux-domu: $*" >&2
 }
 
-# Sets LINUX_DOMU_WANTED ("package=version") to fio, busybox and the library packages
-# fio depends on, directly or not: Debian's fio links the engines for Ceph, Gluster,
+# Sets LINUX_DOMU_WANTED ("package=version") to fio, iperf, busybox and the library
+# packages fio depends on (iperf's, the C++ library, are among them), directly or not: Debian's fio links the engines for Ceph, Gluster,
 # RDMA, NBD and persistent memory, so that is a few dozen packages, of which the image
 # keeps only the files the loader needs. Kept until the package lists change.
 linux_domu__resolve() {
     local memo=$DOM0_CACHE/linux-domu-resolved stamp line pkg="" pkgs
-    stamp="$(stat -c %Y /var/lib/apt/lists 2>/dev/null) fio busybox-static"
+    stamp="$(stat -c %Y /var/lib/apt/lists 2>/dev/null) fio iperf busybox-static"
     if [ -f "$memo" ] && [ "$(head -1 "$memo")" = "$stamp" ]; then
         mapfile -t LINUX_DOMU_WANTED < <(tail -n +2 "$memo")
         return 0
@@ -48,9 +51,9 @@ linux_domu__resolve() {
         "Package: "*) pkg=${line#Package: } ;;
         "Version: "*) LINUX_DOMU_WANTED+=("$pkg=${line#Version: }") ;;
         esac
-    done < <(apt-cache show --no-all-versions busybox-static "${pkgs[@]}" 2>/dev/null)
-    if [[ " ${LINUX_DOMU_WANTED[*]%%=*} " != *" fio "* ]]; then
-        linux_domu__say "apt does not know fio: run apt-get update (tools/setup does)"
+    done < <(apt-cache show --no-all-versions busybox-static iperf "${pkgs[@]}" 2>/dev/null)
+    if [[ " ${LINUX_DOMU_WANTED[*]%%=*} " != *" fio "* ]] || [[ " ${LINUX_DOMU_WANTED[*]%%=*} " != *" iperf "* ]]; then
+        linux_domu__say "apt does not know fio or iperf: run apt-get update (tools/setup does)"
         return 1
     fi
     { echo "$stamp"; printf '%s\n' "${LINUX_DOMU_WANTED[@]}"; } >"$memo.$$" && mv -f "$memo.$$" "$memo"
@@ -91,7 +94,9 @@ linux_domu__assemble() {
     [ -n "$linux_deb" ] || return 1
 
     (cd "$root" && mkdir -p bin sbin usr/bin usr/sbin proc sys dev tmp lib/modules) || return 1
-    cp "$x/usr/bin/fio" "$root/usr/bin/" && linux_domu__libraries "$x" "$x/usr/bin/fio" "$root" || return 1
+    for p in "${LINUX_DOMU_PROGRAMS[@]}"; do
+        cp "$x/$p" "$root/usr/bin/" && linux_domu__libraries "$x" "$x/$p" "$root" || return 1
+    done
     cp "$x/bin/busybox" "$root/bin/busybox" || return 1
     for p in $("$root/bin/busybox" --list-full); do
         [ -e "$root/$p" ] || ln -s /bin/busybox "$root/$p"
@@ -128,7 +133,7 @@ linux_domu_prepare() {
     mkdir -p "$DOM0_CACHE" || return 1
     dom0_cache__resolve && linux_domu__resolve || return 1
     key=$({
-        echo "linux domU image 3"
+        echo "linux domU image 4"
         printf '%s\n' "${DOM0_WANTED[@]}" | grep "^$DOM0_LINUX_PKG="
         printf '%s\n' "${LINUX_DOMU_WANTED[@]}" "${LINUX_DOMU_MODULES[@]}"
         for f in "${LINUX_DOMU_FILES[@]}"; do sha256sum <"$LINUX_DOMU_DIR/$f"; done

@@ -21,6 +21,12 @@
 #   rig_disk_usage xvda                           # bytes it occupies (holes: discards)
 #   rig_disk_attach xvdc 1M; rig_disk_detach xvdc # xl block-attach / block-detach
 #
+# and, for domains with a vif on the bridge (tools/rig/net.sh, which documents them):
+#
+#   rig_net_wait_ip; rig_ping "$RIG_NET_IP" 100   # its address (DHCP or static); pings
+#   rig_http_get "http://$RIG_NET_IP/"            # size and sha256sum of a page
+#   rig_net_vif; rig_net_attach; rig_net_detach 1 # vifD.N; xl network-attach / -detach
+#
 # The domU's console output is copied into the log line by line as it comes. The log
 # also gets dom0's times (seconds of uptime, to the millisecond) as
 #   rig: time create T          right before xl create
@@ -48,7 +54,7 @@
 #
 # This file holds the steps; tools/rig/clock.sh the time and sleeping,
 # tools/rig/log-pump.sh the process that carries a script's output and its domains'
-# consoles to the host, and tools/rig/disks.sh the disks.
+# consoles to the host, tools/rig/disks.sh the disks and tools/rig/net.sh the network.
 
 # shellcheck disable=SC2034 # RIG_DOMID, RIG_MATCH: for the scenario scripts
 # shellcheck source=tools/rig/clock.sh
@@ -57,6 +63,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/log-pump.sh"
 # shellcheck source=tools/rig/disks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/disks.sh"
+# shellcheck source=tools/rig/net.sh
+. "$(dirname "${BASH_SOURCE[0]}")/net.sh"
 
 # Per domain name: its id, the pid of its xl create, the fd and partial line
 # rig_wait_console reads with, and how it ended.

@@ -1,0 +1,217 @@
+# shellcheck shell=bash
+# The network side of the full rig's scenarios, loaded by tools/rig/scenario-lib.sh.
+# A domain whose config has a vif on the bridge xenbr0 (tests/stack/run asks dom0 for
+# it, RIG_NET=1 in rig.conf) shares a segment with dom0, which is 10.0.0.1/24 there
+# and runs busybox's DHCP server (10.0.0.100-199, tools/rig/init):
+#
+#   rig_net_wait_ip                   # the domain's address, once it answers a ping
+#   rig_net_wait_ip 00:16:3e:00:00:01 # the same for whoever has that MAC
+#   rig_ping "$RIG_NET_IP" 100        # 100 pings: answered, lost, round trips
+#   rig_http_get "http://$RIG_NET_IP/" # fetch a page: its size and sha256sum
+#   rig_net_vif                       # the domain's backend interfaces (vifD.N)
+#   rig_net_attach 'mac=00:16:3e:00:00:02' # xl network-attach, on xenbr0 by default
+#   rig_net_detach 1                  # xl network-detach by device id or MAC
+#   rig_net_peer 00:16:3e:0a:00:02 /tmp/www # a stand-in host on the bridge (below)
+#
+# The functions log what they found and return 1, with a line that says why, when it
+# failed. They act on the last created domain, or on the one named as their last
+# argument. Globals they set: RIG_NET_IP, RIG_NET_MAC, RIG_NET_VIF, RIG_PING_SENT,
+# RIG_PING_ANSWERED, RIG_PING_LOST, RIG_PING_MIN, RIG_PING_AVG, RIG_PING_MAX (ms),
+# RIG_HTTP_BYTES, RIG_HTTP_SUM.
+
+# shellcheck disable=SC2034 # the RIG_NET_*, RIG_PING_*, RIG_HTTP_* globals: for the scenario scripts
+
+RIG_NET_LEASES=/run/udhcpd.leases
+RIG_NET_DHCPD_PID=/run/udhcpd.pid
+
+# The xenstore folder of the domain's first vif on dom0's backend side.
+rig__net_backend() {
+    echo "/local/domain/0/backend/vif/${RIG__DOMID[$RIG__D]}/0"
+}
+
+# rig_net_mac [NAME]
+# Sets RIG_NET_MAC to the MAC of the domain's first vif, as the toolstack gave it.
+rig_net_mac() {
+    rig__dom "${1:-}" || return 1
+    RIG_NET_MAC=$(xenstore-read "$(rig__net_backend)/mac" 2>/dev/null)
+    [ -n "$RIG_NET_MAC" ] && return 0
+    rig_log "error: $RIG__D has no vif (no mac under $(rig__net_backend))"
+    return 1
+}
+
+# rig_net_vif [NAME]
+# Sets RIG_NET_VIF to the domain's backend network interfaces in dom0 (vifDOMID.DEVID,
+# the ports of xenbr0 the vif hotplug script made), separated by spaces, and logs them.
+rig_net_vif() {
+    local dev names=()
+    rig__dom "${1:-}" || return 1
+    for dev in /sys/class/net/vif"${RIG__DOMID[$RIG__D]}".*; do
+        [ -e "$dev" ] && names+=("${dev##*/}")
+    done
+    RIG_NET_VIF=${names[*]}
+    if [ ${#names[@]} -eq 0 ]; then
+        rig_log "error: $RIG__D (domain ${RIG__DOMID[$RIG__D]}) has no backend interface vif${RIG__DOMID[$RIG__D]}.N"
+        return 1
+    fi
+    for dev in "${names[@]}"; do
+        [ -e "/sys/class/net/xenbr0/brif/$dev" ] || rig_log "warning: $dev is not a port of xenbr0"
+    done
+    rig_log "$RIG__D's backend interfaces: $RIG_NET_VIF"
+}
+
+# The address the DHCP server leased to MAC $1, or nothing. udhcpd writes its leases
+# file only when told (SIGUSR1), then dumpleases lists "MAC IP HOSTNAME EXPIRES".
+rig__net_lease() {
+    local pid
+    pid=$(cat "$RIG_NET_DHCPD_PID" 2>/dev/null) && kill -USR1 "$pid" 2>/dev/null || return 0
+    rig__sleep 0.2
+    dumpleases -f "$RIG_NET_LEASES" 2>/dev/null |
+        awk -v mac="${1,,}" 'tolower($1) == mac && $2 ~ /^[0-9.]+$/ { ip = $2 } END { if (ip) print ip }'
+}
+
+# rig_net_wait_ip [NAME|MAC [TIMEOUT]]
+# Waits (default 60 s) until the domain (or whoever has MAC) has an address that
+# answers a ping, and sets RIG_NET_IP to it: the static one its vif has (ip= in the
+# vif setting), or else the one the DHCP server leased to its MAC. The ping keeps a
+# lease that an earlier domain with the same MAC left from counting.
+rig_net_wait_ip() {
+    local who=${1:-} timeout=${2:-60} mac static="" ip="" deadline
+    if [[ ${who,,} =~ ^([0-9a-f]{2}:){5}[0-9a-f]{2}$ ]]; then
+        mac=${who,,}
+    else
+        rig_net_mac "$who" || return 1
+        mac=${RIG_NET_MAC,,} who="$RIG__D ($mac)"
+        static=$(xenstore-read "$(rig__net_backend)/ip" 2>/dev/null)
+    fi
+    rig__clock "$timeout"
+    deadline=$RIG__US
+    while :; do
+        ip=${static:-$(rig__net_lease "$mac")}
+        if [ -n "$ip" ] && rig__exec ping -c 1 -W 1 "$ip" >/dev/null 2>&1; then
+            RIG_NET_IP=$ip
+            rig_log "$who has address $ip (${static:+static}${static:-DHCP})"
+            return 0
+        fi
+        rig__clock
+        if [ "$RIG__US" -ge "$deadline" ]; then
+            if [ -n "$ip" ]; then
+                rig_log "timeout: $who has address $ip but does not answer a ping within $timeout s"
+            else
+                rig_log "timeout: $who got no address from the DHCP server within $timeout s"
+            fi
+            return 1
+        fi
+        rig__sleep 0.5
+    done
+}
+
+# rig_ping ADDR [COUNT [INTERVAL]]
+# Pings ADDR COUNT times (default 10), INTERVAL seconds apart (default 0.2), logs
+# "rig: ping ADDR: N of M answered, L lost, round trip min/avg/max A/B/C ms" and sets
+# the RIG_PING_* globals. Returns 1 when none was answered.
+rig_ping() {
+    local addr=$1 count=${2:-10} interval=${3:-0.2} out rtt
+    out=$(rig__exec ping -q -c "$count" -i "$interval" -W 2 "$addr" 2>&1)
+    RIG_PING_SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' <<<"$out")
+    RIG_PING_ANSWERED=$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' <<<"$out")
+    rtt=$(sed -n 's|^round-trip min/avg/max = \([0-9.]*/[0-9.]*/[0-9.]*\) ms$|\1|p' <<<"$out")
+    if [ -z "$RIG_PING_SENT" ] || [ -z "$RIG_PING_ANSWERED" ]; then
+        rig_log "error: ping $addr: $(tail -n 1 <<<"$out")"
+        return 1
+    fi
+    RIG_PING_LOST=$((RIG_PING_SENT - RIG_PING_ANSWERED))
+    IFS=/ read -r RIG_PING_MIN RIG_PING_AVG RIG_PING_MAX <<<"${rtt:-//}"
+    rig_log "ping $addr: $RIG_PING_ANSWERED of $RIG_PING_SENT answered, $RIG_PING_LOST lost${rtt:+, round trip min/avg/max $rtt ms}"
+    [ "$RIG_PING_ANSWERED" -gt 0 ] || { rig_log "error: $addr answered no ping"; return 1; }
+}
+
+# rig_http_get URL [TIMEOUT]
+# Fetches URL with busybox wget (giving up after TIMEOUT seconds, default 30: with
+# wget's own -T, busybox 1.35's wget crashes), logs "rig: GET URL: N bytes, sha256 SUM" and sets RIG_HTTP_BYTES and
+# RIG_HTTP_SUM. Returns 1 on an error or a status other than 2xx.
+rig_http_get() {
+    local url=$1 timeout=${2:-30} body err
+    body=$(mktemp /tmp/rig-http.XXXXXX) || return 1
+    if ! err=$(rig__exec timeout "$timeout" wget -q -O "$body" "$url" 2>&1); then
+        rig_log "error: GET $url failed: ${err:-no reason given}"
+        rm -f "$body"
+        return 1
+    fi
+    RIG_HTTP_BYTES=$(stat -c %s "$body")
+    RIG_HTTP_SUM=$(sha256sum <"$body")
+    RIG_HTTP_SUM=${RIG_HTTP_SUM%% *}
+    rm -f "$body"
+    rig_log "GET $url: $RIG_HTTP_BYTES bytes, sha256 $RIG_HTTP_SUM"
+}
+
+# rig_net_attach [SETTINGS [NAME]]
+# Gives the running domain one more vif (xl network-attach) with SETTINGS, xl's vif
+# settings separated by commas ('mac=00:16:3e:00:00:02,ip=10.0.0.2'); bridge=xenbr0
+# is added when SETTINGS names no bridge.
+rig_net_attach() {
+    local settings=${1:-} args
+    rig__dom "${2:-}" || return 1
+    [[ $settings == *bridge=* ]] || settings=${settings:+$settings,}bridge=xenbr0
+    # One argument per setting, as xl takes them.
+    IFS=, read -r -a args <<<"$settings"
+    rig_run xl network-attach "$RIG__D" "${args[@]}" ||
+        { rig_log "error: xl network-attach $RIG__D $settings failed"; return 1; }
+}
+
+# rig_net_detach DEVID|MAC [NAME]
+# Takes a vif from the domain (xl network-detach), by its device id (0 for the first)
+# or its MAC. xl waits for the domain's frontend to close it and gives up after 10 s
+# when it does not.
+rig_net_detach() {
+    rig__dom "${2:-}" || return 1
+    rig_run xl network-detach "$RIG__D" "${1:?rig_net_detach DEVID|MAC [NAME]}" ||
+        { rig_log "error: xl network-detach $RIG__D $1 failed"; return 1; }
+}
+
+# rig_net_peer MAC [WWW_DIR]
+# Puts a stand-in for another machine on the bridge: one end of a veth pair is a port
+# of xenbr0, the other is eth0 (with MAC) in a network namespace of its own, held by a
+# sleeping process. It takes its address from the DHCP server as a domain would, and
+# with WWW_DIR serves that folder over HTTP on port 80 (busybox httpd). Sets
+# RIG_NET_IP to its address and RIG_NET_PEER_PID to the namespace's process; the
+# namespace and both ends of the pair go when the scenario ends (it kills what it
+# left running). One peer per scenario.
+rig_net_peer() {
+    local mac=$1 www=${2:-} pid idx dev peer="" tries=0 script=/tmp/rig-net-peer-dhcp
+    rig_run ip link add rigpeer0 type veth || return 1
+    # busybox ip names the far end itself: it is the interface whose index the near
+    # end's iflink holds.
+    idx=$(cat /sys/class/net/rigpeer0/iflink)
+    for dev in /sys/class/net/*; do
+        [ "$(cat "$dev/ifindex")" = "$idx" ] && peer=${dev##*/}
+    done
+    [ -n "$peer" ] || { rig_log "error: no far end for the veth rigpeer0"; return 1; }
+    rig_run brctl addif xenbr0 rigpeer0 && rig_run ip link set rigpeer0 up || return 1
+    # sigmask and unshare exec the next program: $! is the sleep's pid.
+    sigmask unshare -n sleep 100000 &
+    pid=$!
+    until [ "$(readlink "/proc/$pid/ns/net")" != "$(readlink /proc/self/ns/net)" ]; do
+        tries=$((tries + 1))
+        { [ $tries -lt 100 ] && kill -0 "$pid" 2>/dev/null; } ||
+            { rig_log "error: unshare -n made no network namespace"; return 1; }
+        rig__sleep 0.05
+    done
+    RIG_NET_PEER_PID=$pid
+    # udhcpc's script: on a lease, give eth0 the address (busybox sets ip, mask, interface).
+    # shellcheck disable=SC2016 # for the script
+    printf '#!/bin/sh\n[ "$1" = bound ] && ip addr add "$ip/${mask:-24}" dev "$interface"\nexit 0\n' >"$script" &&
+        chmod +x "$script" || return 1
+    rig_run ip link set "$peer" netns "$pid" &&
+        rig_run nsenter -t "$pid" -n ip link set "$peer" name eth0 &&
+        rig_run nsenter -t "$pid" -n ip link set eth0 address "$mac" &&
+        rig_run nsenter -t "$pid" -n ip link set eth0 up &&
+        rig_run nsenter -t "$pid" -n ip link set lo up || return 1
+    if ! rig_run nsenter -t "$pid" -n udhcpc -i eth0 -f -q -n -t 10 -s "$script"; then
+        rig_log "error: the stand-in $mac got no address from the DHCP server"
+        return 1
+    fi
+    if [ -n "$www" ]; then
+        sigmask nsenter -t "$pid" -n httpd -f -p 80 -h "$www" &
+    fi
+    rig_net_wait_ip "$mac" 30
+}
