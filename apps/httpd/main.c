@@ -11,8 +11,12 @@
 #include "lib/printk.h"
 #include "kernel/cmdline.h"
 #include "kernel/app.h"
+#include "xen/time.h"
 #include "net/net.h"
 #include "apps/httpd/server.h"
+
+/* DHCP under a loaded host's QEMU answers in seconds; a minute says it never will. */
+#define ADDRESS_TIMEOUT_NS (60 * NSEC_PER_SEC)
 
 static unsigned long port = SERVER_DEFAULT_PORT;
 KERNEL_PARAM_ULONG(port, "httpd-port", "TCP port the HTTP server listens on");
@@ -25,11 +29,14 @@ int app_main(void)
         printk("httpd: port %lu is not a TCP port\n", port);
         return 1;
     }
-    if (net_start() != 0) {
-        printk("httpd: the network did not start\n");
+    if (net_start() == 0) {
+        printk("httpd: the domain has no network interface\n");
         return 1;
     }
-    net_wait_for_address();
+    if (!net_wait_address(xen_system_time_ns() + ADDRESS_TIMEOUT_NS)) {
+        printk("httpd: no address after %u s\n", (unsigned int)(ADDRESS_TIMEOUT_NS / NSEC_PER_SEC));
+        return 1;
+    }
     fd = server_listen(port);
     if (fd < 0) {
         printk("httpd: cannot listen on port %lu\n", port);
