@@ -88,6 +88,11 @@ unsigned int blk_wait_ready(uint64_t deadline_ns)
     return blk_count();
 }
 
+unsigned int blk_persistent_pages(const struct blk_disk *disk)
+{
+    return disk->pool.nr_pages;
+}
+
 unsigned long blk_pages_withheld(void)
 {
     return blk_io_withheld_total();
