@@ -41,18 +41,10 @@ KERNEL_PARAM_ULONG(persistent_wanted, "blkfront.persistent",
 /* A decimal number from the backend's directory; -ENOENT if absent. */
 static int read_backend_u64(struct blk_disk *d, const char *key, uint64_t *value)
 {
-    char path[128], buf[24];
-    unsigned long v;
-    int rc;
+    char path[128];
 
     snprintf(path, sizeof(path), "%s/%s", d->xb.backend, key);
-    rc = xenstore_read_buf(XS_NO_TRANSACTION, path, buf, sizeof(buf));
-    if (rc)
-        return rc;
-    rc = parse_ulong(buf, strlen(buf), 10, &v);
-    if (rc == 0)
-        *value = v;
-    return rc;
+    return xenstore_read_u64(XS_NO_TRANSACTION, path, UINT64_MAX, value);
 }
 
 /* A number the backend may leave out (then def); a malformed one counts as left out. */

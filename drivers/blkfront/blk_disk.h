@@ -56,7 +56,7 @@ struct blk_disk {
     struct xenbus_device xb;
     unsigned int index;    /* N of device/vbd/N */
     bool found_at_boot;    /* blk_wait_ready waits for it */
-    const char *close_why; /* set by blk_close_all: the disk's thread closes it */
+    const char *close_why; /* set by blk_close_all or a broken ring: the disk's thread closes it */
     bool thread_done;      /* the disk's thread has ended: the disk is closed or failed */
 
     /* What the backend offered, for the boot line. */

@@ -21,6 +21,7 @@
 #include "xen/time.h"
 #include "kernel/sched.h"
 #include "drivers/blkfront/blk_io.h"
+#include "drivers/xenbus/xenstore.h"
 
 #define SECTOR_SHIFT 9 /* the ring counts 512-byte sectors whatever the disk's size */
 
@@ -129,8 +130,12 @@ static void io_thread(void *arg)
                 printk("blkfront: %s: %s; %u requests in flight end with an error, the disk is "
                        "out of use\n",
                        d->info.name, d->ring.broken_reason, d->ring.in_flight);
-            if (d->state == BLK_CONNECTED)
+            if (d->state == BLK_CONNECTED) {
+                /* Out of use: the disk's thread closes it, which gives the grants back. */
                 d->state = BLK_CLOSING;
+                d->close_why = "the backend broke the protocol";
+                xenstore_watch_fire(&d->xb.watch);
+            }
             blk_ring_fail_in_flight(&d->ring, part_done, d);
             reported = true;
         }
