@@ -24,11 +24,11 @@
 /* The largest ring we ask for: 2^1 pages, 64 requests. */
 #define BLK_MAX_RING_ORDER 1
 /*
- * Persistent pages a disk keeps at most: 4 MiB, four 1 MiB requests or a full ring of
- * 64 KiB ones. With the ring's indirect pages, about the 1056 grants a ring Linux's
- * blkback keeps mapped by default; past that it maps and unmaps per request again.
+ * Persistent pages a disk keeps at most: 8 MiB, eight 1 MiB requests in flight, as
+ * many as the grant table allowed before it could grow. Linux's blkback keeps 1056
+ * grants a ring mapped by default, and maps and unmaps the others per request.
  */
-#define BLK_MAX_PERSISTENT_PAGES 1024
+#define BLK_MAX_PERSISTENT_PAGES 2048
 
 /* One ring request's own state, by id: the pages it lent the backend. */
 struct blk_shadow {
