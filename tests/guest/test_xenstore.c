@@ -392,7 +392,8 @@ KERNEL_TEST_FLAGS(xenstore_survives_a_stopped_daemon, TEST_ON_REQUEST | TEST_DOM
 
 /*
  * The threads that live as long as the connection (the reader, the control
- * watcher and blkfront's watcher of device/vbd) end when it breaks, and give their stacks back. The
+ * watcher, and the frontends' watchers of device/vbd and device/vif) end when it breaks,
+ * and give their stacks back. The
  * test breaks it as a broken daemon would: req_cons, which only xenstored writes, ahead of
  * req_prod. Nothing works over xenstore afterwards.
  */
@@ -410,9 +411,9 @@ KERNEL_TEST_FLAGS(xenstore_broken_connection_frees_its_threads, TEST_ON_REQUEST 
     ring->req_cons = ring->req_prod + 2 * XENSTORE_RING_SIZE;
     TEST_ASSERT_EQ(xenstore_read(XS_NO_TRANSACTION, "name", &value, NULL), -ENOTCONN);
     TEST_ASSERT(!xenstore_connected());
-    while (thread_count() > before - 3 && xen_system_time_ns() < deadline)
+    while (thread_count() > before - 4 && xen_system_time_ns() < deadline)
         thread_sleep_ns(10 * NSEC_PER_MSEC);
-    TEST_ASSERT_EQ(thread_count(), before - 3);
+    TEST_ASSERT_EQ(thread_count(), before - 4);
     printk("xenstore: the reader and control threads ended and were freed\n");
-    printk("xenstore: so did blkfront's watcher of device/vbd\n");
+    printk("xenstore: so did blkfront's watcher of device/vbd and netfront's of device/vif\n");
 }
