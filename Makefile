@@ -139,12 +139,6 @@ CORE_OBJS := $(filter-out $(DRIVER_OBJS) $(NET_OBJS),$(call objects_of,$(KERNEL_
 # Each application is a folder under apps/ that defines app_main(); its image is the
 # kernel and the .c and .S files of that folder.
 APPS := $(patsubst $(ROOT)/apps/%/,%,$(wildcard $(ROOT)/apps/*/))
-# Applications that run on the TCP/IP stack (net/) are images once the tree has one;
-# until then only their host tests are built. tests/app-check knows them too.
-NET_APPS := httpd
-ifeq ($(wildcard $(ROOT)/net/net.h),)
-APPS := $(filter-out $(NET_APPS),$(APPS))
-endif
 $(foreach a,$(APPS),$(eval IMAGE_OBJS_$(a) := $(addprefix $(O)/,$(CORE_OBJS) \
 	$(call objects_of,$(patsubst $(ROOT)/%,%,$(wildcard $(ROOT)/apps/$(a)/*.[cS]))))) \
 	$(eval IMAGE_LIBS_$(a) := $(NET_LIB) $(DRIVERS_LIB)))

@@ -113,7 +113,7 @@ static bool interface_up(struct netfront *nf, bool first)
     }
     printk("net: %c%c%u is %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u\n", netif->name[0],
            netif->name[1], netif->num, info->name, info->mac[0], info->mac[1], info->mac[2],
-           info->mac[3], info->mac[4], info->mac[5], info->mtu);
+           info->mac[3], info->mac[4], info->mac[5], info->link_mtu);
     if (first)
         netif_set_default(netif);
     netif_set_up(netif);

@@ -207,7 +207,7 @@ static err_t netif_netfront_init(struct netif *netif)
     netif->name[1] = 'n';
     netif->hwaddr_len = ETH_HWADDR_LEN;
     memcpy(netif->hwaddr, info->mac, ETH_HWADDR_LEN);
-    netif->mtu = (u16_t)info->mtu;
+    netif->mtu = (u16_t)info->link_mtu;
 #if LWIP_ND6_ALLOW_RA_UPDATES
     netif->mtu6 = netif->mtu;
 #endif

@@ -6,13 +6,15 @@
  *   httpd-port=8080    listen on another port than 80
  *
  * The TCP/IP stack is started and given an address here; everything after that
- * is plain BSD sockets (server.c).
+ * is plain BSD sockets (server.c), beside an iperf 2 server (iperf.c) for
+ * throughput measurements.
  */
 #include "lib/printk.h"
 #include "kernel/cmdline.h"
 #include "kernel/app.h"
 #include "xen/time.h"
 #include "net/net.h"
+#include "apps/httpd/iperf.h"
 #include "apps/httpd/server.h"
 
 /* DHCP under a loaded host's QEMU answers in seconds; a minute says it never will. */
@@ -43,6 +45,10 @@ int app_main(void)
         return 1;
     }
     printk("httpd: listening on port %lu\n", port);
+    if (iperf_start())
+        printk("httpd: iperf 2 server on port 5001\n");
+    else
+        printk("httpd: no room for the iperf 2 server\n");
     server_run(fd);
     printk("httpd: poll failed; stopping\n");
     return 1;

@@ -40,11 +40,15 @@ struct netfront_info {
     unsigned int handle; /* that N */
     uint8_t mac[6];      /* from device/vif/N/mac, as the toolstack chose it */
     unsigned int mtu;    /* largest IP packet: 1500, more with feature-sg (MTU 9000) */
-    bool sg;             /* frames may span several pages (feature-sg) */
-    bool rx_csum_blank;  /* rx frames may carry blank checksums (offload left on) */
-    bool tx_csum_blank;  /* transmits may leave TCP/UDP checksums blank */
-    bool split_events;   /* separate event channels for rx and tx */
-    char ip[64];         /* the vif's ip= setting as the toolstack wrote it, "" if none */
+    /* The link's MTU as the toolstack set it (device/vif/N/mtu, which its hotplug
+     * script writes from the vif's mtu= or the bridge's), 1500 if it says none;
+     * never above mtu. What a TCP/IP stack should use. */
+    unsigned int link_mtu;
+    bool sg;            /* frames may span several pages (feature-sg) */
+    bool rx_csum_blank; /* rx frames may carry blank checksums (offload left on) */
+    bool tx_csum_blank; /* transmits may leave TCP/UDP checksums blank */
+    bool split_events;  /* separate event channels for rx and tx */
+    char ip[64];        /* the vif's ip= setting as the toolstack wrote it, "" if none */
 };
 
 /* One piece of a frame. */

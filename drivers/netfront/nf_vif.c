@@ -36,6 +36,26 @@ static bool backend_offers(struct netfront *nf, const char *key)
     return xenstore_read_uint(XS_NO_TRANSACTION, path, 1, &v) == 0 && v == 1;
 }
 
+/*
+ * The MTU the toolstack chose: the vif hotplug script (xen-network-common.sh:set_mtu)
+ * writes it into our directory before the domain runs. Capped at what the rings carry.
+ */
+static void read_link_mtu(struct netfront *nf)
+{
+    char path[128];
+    uint32_t mtu;
+
+    snprintf(path, sizeof(path), "%s/mtu", nf->xb.nodename);
+    if (xenstore_read_uint(XS_NO_TRANSACTION, path, UINT32_MAX, &mtu) != 0 || mtu < 68)
+        mtu = MTU_ONE_PAGE;
+    if (mtu > nf->info.mtu) {
+        printk("netfront: %s: MTU %u is more than the rings carry; %u is used\n", nf->info.name,
+               (unsigned int)mtu, nf->info.mtu);
+        mtu = nf->info.mtu;
+    }
+    nf->info.link_mtu = mtu;
+}
+
 /* "00:16:3e:00:00:01" into mac; -EINVAL for anything else. */
 static int parse_mac(const char *s, uint8_t mac[6])
 {
@@ -201,6 +221,7 @@ int nf_vif_connect(struct netfront *nf, unsigned int index)
     nf->offered_ipv6_csum = backend_offers(nf, "feature-ipv6-csum-offload");
     nf->info.sg = nf->offered_sg;
     nf->info.mtu = nf->info.sg ? MTU_SG : MTU_ONE_PAGE;
+    read_link_mtu(nf);
     nf->info.split_events = nf->offered_split;
     nf->info.rx_csum_blank = false; /* feature-no-csum-offload */
     nf->info.tx_csum_blank = false; /* we never leave a checksum for the backend to fill */
@@ -258,12 +279,12 @@ void nf_vif_report(const struct netfront *nf)
 {
     const struct netfront_info *i = &nf->info;
 
-    printk("netfront: %s: %02x:%02x:%02x:%02x:%02x:%02x, ip %s; backend offers%s%s%s%s; taken: mtu "
-           "%u%s, %s, checksums filled in by the backend\n",
-           i->name, i->mac[0], i->mac[1], i->mac[2], i->mac[3], i->mac[4], i->mac[5],
-           i->ip[0] ? i->ip : "none", nf->offered_sg ? " sg" : "",
-           nf->offered_split ? " split-event-channels" : "",
-           nf->offered_rx_notify ? " rx-notify" : "",
-           nf->offered_ipv6_csum ? " ipv6-csum-offload" : "", i->mtu, i->sg ? ", sg" : "",
-           i->split_events ? "split event channels" : "one event channel");
+    printk(
+        "netfront: %s: %02x:%02x:%02x:%02x:%02x:%02x, ip %s, link mtu %u; backend offers%s%s%s%s; "
+        "taken: mtu %u%s, %s, checksums filled in by the backend\n",
+        i->name, i->mac[0], i->mac[1], i->mac[2], i->mac[3], i->mac[4], i->mac[5],
+        i->ip[0] ? i->ip : "none", i->link_mtu, nf->offered_sg ? " sg" : "",
+        nf->offered_split ? " split-event-channels" : "", nf->offered_rx_notify ? " rx-notify" : "",
+        nf->offered_ipv6_csum ? " ipv6-csum-offload" : "", i->mtu, i->sg ? ", sg" : "",
+        i->split_events ? "split event channels" : "one event channel");
 }

@@ -8,6 +8,9 @@
 #   rig_net_wait_ip 00:16:3e:00:00:01 # the same for whoever has that MAC
 #   rig_ping "$RIG_NET_IP" 100        # 100 pings: answered, lost, round trips
 #   rig_http_get "http://$RIG_NET_IP/" # fetch a page: its size and sha256sum
+#   rig_http_get_many URL 1000        # 1,000 requests, one after another, bodies summed
+#   rig_http_concurrent URL 100       # 100 requests at once: how many came back whole
+#   rig_http_send ADDR PORT < REQUEST # raw bytes in, the response's status line out
 #   rig_net_vif                       # the domain's backend interfaces (vifD.N)
 #   rig_net_attach 'mac=00:16:3e:00:00:02' # xl network-attach, on xenbr0 by default
 #   rig_net_detach 1                  # xl network-detach by device id or MAC
@@ -17,7 +20,7 @@
 # failed. They act on the last created domain, or on the one named as their last
 # argument. Globals they set: RIG_NET_IP, RIG_NET_MAC, RIG_NET_VIF, RIG_PING_SENT,
 # RIG_PING_ANSWERED, RIG_PING_LOST, RIG_PING_MIN, RIG_PING_AVG, RIG_PING_MAX (ms),
-# RIG_HTTP_BYTES, RIG_HTTP_SUM.
+# RIG_HTTP_BYTES, RIG_HTTP_SUM, RIG_HTTP_STATUS, RIG_HTTP_BODY.
 
 # shellcheck disable=SC2034 # the RIG_NET_*, RIG_PING_*, RIG_HTTP_* globals: for the scenario scripts
 
@@ -142,6 +145,67 @@ rig_http_get() {
     RIG_HTTP_SUM=${RIG_HTTP_SUM%% *}
     rm -f "$body"
     rig_log "GET $url: $RIG_HTTP_BYTES bytes, sha256 $RIG_HTTP_SUM"
+}
+
+# rig_http_get_many URL COUNT [TIMEOUT]
+# Fetches URL COUNT times in a row (one wget, a connection each), logs "rig: COUNT GETs
+# of URL: N bytes, sha256 SUM" over the bodies one after another, and sets
+# RIG_HTTP_BYTES and RIG_HTTP_SUM to that. TIMEOUT (default 300 s) is for all of them.
+rig_http_get_many() {
+    local url=$1 count=$2 timeout=${3:-300} urls=() i body
+    for ((i = 0; i < count; i++)); do urls+=("$url"); done
+    body=$(mktemp /tmp/rig-http.XXXXXX) || return 1
+    if ! rig__exec timeout "$timeout" wget -q -O "$body" "${urls[@]}"; then
+        rig_log "error: $count GETs of $url failed"
+        rm -f "$body"
+        return 1
+    fi
+    RIG_HTTP_BYTES=$(stat -c %s "$body")
+    RIG_HTTP_SUM=$(sha256sum <"$body")
+    RIG_HTTP_SUM=${RIG_HTTP_SUM%% *}
+    rm -f "$body"
+    rig_log "$count GETs of $url: $RIG_HTTP_BYTES bytes, sha256 $RIG_HTTP_SUM"
+}
+
+# rig_http_concurrent URL COUNT [TIMEOUT]
+# Starts COUNT fetches of URL at once and waits for them (TIMEOUT, default 120 s,
+# each); logs "rig: COUNT concurrent GETs of URL: N whole, sha256 SUM" when every
+# body has the same sum (else "... N whole, M different bodies"), and sets
+# RIG_HTTP_SUM to it. Returns 1 unless all COUNT came back whole and alike.
+rig_http_concurrent() {
+    local url=$1 count=$2 timeout=${3:-120} dir i whole=0 sums
+    dir=$(mktemp -d /tmp/rig-http.XXXXXX) || return 1
+    for ((i = 0; i < count; i++)); do
+        { timeout "$timeout" wget -q -O "$dir/$i" "$url" 2>/dev/null && touch "$dir/$i.ok"; } &
+    done
+    wait
+    for ((i = 0; i < count; i++)); do [ -e "$dir/$i.ok" ] && whole=$((whole + 1)); done
+    sums=$(for ((i = 0; i < count; i++)); do [ -e "$dir/$i.ok" ] && sha256sum <"$dir/$i"; done | sort -u)
+    rm -rf "$dir"
+    RIG_HTTP_SUM=${sums%% *}
+    if [ "$(wc -l <<<"$sums")" -ne 1 ]; then
+        rig_log "$count concurrent GETs of $url: $whole whole, $(wc -l <<<"$sums") different bodies"
+        return 1
+    fi
+    rig_log "$count concurrent GETs of $url: $whole whole, sha256 $RIG_HTTP_SUM"
+    [ "$whole" -eq "$count" ]
+}
+
+# rig_http_send ADDR PORT [TIMEOUT] < REQUEST
+# Sends what stdin holds to ADDR:PORT as it is (busybox nc; a request the server
+# should refuse, or a large upload streamed from a pipe), logs "rig: ADDR:PORT
+# answered: STATUS LINE" and sets RIG_HTTP_STATUS to the status line and
+# RIG_HTTP_BODY to the rest of the response after its headers. TIMEOUT: 60 s.
+rig_http_send() {
+    local addr=$1 port=$2 timeout=${3:-60} out
+    out=$(timeout "$timeout" nc "$addr" "$port" | tr -d '\r') || true
+    RIG_HTTP_STATUS=$(head -n 1 <<<"$out")
+    RIG_HTTP_BODY=$(sed '1,/^$/d' <<<"$out")
+    if [ -z "$RIG_HTTP_STATUS" ]; then
+        rig_log "error: $addr:$port sent no answer"
+        return 1
+    fi
+    rig_log "$addr:$port answered: $RIG_HTTP_STATUS"
 }
 
 # rig_net_attach [SETTINGS [NAME]]

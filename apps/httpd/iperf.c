@@ -1,0 +1,44 @@
+/*
+ * The throughput service beside the HTTP server: an iperf 2 server (lwIP's lwiperf,
+ * port 5001) that dom0's `iperf -c` measures, one direction or both (-r). lwiperf
+ * runs on lwIP's raw API, in the stack's own thread: it is started under the core
+ * lock, and its report comes from there.
+ */
+#include "lib/printk.h"
+#include "lwip/apps/lwiperf.h"
+#include "lwip/ip_addr.h"
+#include "lwip/tcpip.h"
+#include "apps/httpd/iperf.h"
+
+static const char *const report_names[] = {
+    [LWIPERF_TCP_DONE_SERVER] = "received",
+    [LWIPERF_TCP_DONE_CLIENT] = "sent",
+    [LWIPERF_TCP_ABORTED_LOCAL] = "aborted here",
+    [LWIPERF_TCP_ABORTED_LOCAL_DATAERROR] = "aborted: data not as sent",
+    [LWIPERF_TCP_ABORTED_LOCAL_TXERROR] = "aborted: cannot send",
+    [LWIPERF_TCP_ABORTED_REMOTE] = "aborted by the peer",
+};
+
+static void report(void *arg, enum lwiperf_report_type type, const ip_addr_t *local_addr,
+                   u16_t local_port, const ip_addr_t *remote_addr, u16_t remote_port, u32_t bytes,
+                   u32_t ms, u32_t kbit_per_s)
+{
+    (void)arg;
+    (void)local_addr;
+    (void)local_port;
+    (void)remote_port;
+    printk("iperf: %s %u bytes in %u ms (%u kbit/s) with %s\n",
+           type < sizeof(report_names) / sizeof(report_names[0]) ? report_names[type] : "?",
+           (unsigned int)bytes, (unsigned int)ms, (unsigned int)kbit_per_s,
+           ipaddr_ntoa(remote_addr));
+}
+
+bool iperf_start(void)
+{
+    void *session;
+
+    LOCK_TCPIP_CORE();
+    session = lwiperf_start_tcp_server_default(report, NULL);
+    UNLOCK_TCPIP_CORE();
+    return session != NULL;
+}
