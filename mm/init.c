@@ -23,8 +23,10 @@ void mm_report(void)
     unsigned long free = pages_free_count();
 
     boot_memory_report();
-    printk("  %-14s %lu pages (%lu KiB) free from pfn %#lx; kernel uses %lu pages\n",
-           "page allocator", free, free << 2, memory.first_free, memory.nr_pages - free);
+    printk("  %-14s %lu pages (%lu KiB) free from pfn %#lx; kernel uses %lu pages, "
+           "%lu image pages given back\n",
+           "page allocator", free, free << 2, memory.first_free, memory.nr_pages - free,
+           page_alloc_image_released());
     printk("  %-14s size classes 16 B - 2 KiB, larger from the page allocator\n", "heap");
     printk("  %-14s %#lx - %#lx (%lu GiB), for stacks and second mappings\n", "virtual areas",
            VMAP_START, VMAP_START + (VMAP_PAGES << PAGE_SHIFT), VMAP_PAGES >> 18);
@@ -41,7 +43,7 @@ void mm_init(void)
     page_alloc_init(&memory);
     rc = vmap_init();
     if (rc)
-        panic("virtual areas: no memory for their bookkeeping: %d\n", rc);
+        panic("virtual areas: the region is not valid: %d\n", rc);
     heap_get_stats(&heap);
     in_use_at_init = memory.nr_pages - pages_free_count() - heap.pages_in_use;
 }

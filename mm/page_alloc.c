@@ -37,6 +37,7 @@ static struct {
     unsigned long pfn, end;
 } early_releases[EARLY_RELEASES];
 static unsigned int nr_early_releases;
+static unsigned long image_released;
 
 /* Hand frames [pfn, end) of the image to the zone; a bad range is the caller's bug. */
 static void release_frames(unsigned long pfn, unsigned long end)
@@ -96,6 +97,7 @@ void page_alloc_release_image(void *start, size_t size)
 
     if (pfn >= end)
         return;
+    image_released += end - pfn;
     if (zone.state) {
         release_frames(pfn, end);
         return;
@@ -105,6 +107,11 @@ void page_alloc_release_image(void *start, size_t size)
     early_releases[nr_early_releases].pfn = pfn;
     early_releases[nr_early_releases].end = end;
     nr_early_releases++;
+}
+
+unsigned long page_alloc_image_released(void)
+{
+    return image_released;
 }
 
 bool page_alloc_grow(void)

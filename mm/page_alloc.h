@@ -61,6 +61,8 @@ bool page_alloc_grow(void);
  * is set up the range is kept and handed over by page_alloc_init.
  */
 void page_alloc_release_image(void *start, size_t size);
+/* Image pages given to the allocator so far, handed over or still waiting to be. */
+unsigned long page_alloc_image_released(void);
 
 /* Frames the allocator has still to add; 0 once every frame is free or in use. */
 unsigned long pages_not_yet_added(void);

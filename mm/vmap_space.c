@@ -10,24 +10,13 @@
 #include "mm/vmap_space.h"
 #include "arch/page.h"
 
-struct vmap_extent {
-    uintptr_t start;
-    size_t pages;
-    bool reserved;
-    struct vmap_extent *next;
-};
-
 int vmap_space_init(struct vmap_space *s, uintptr_t start, size_t pages)
 {
-    struct vmap_extent *e;
-
     if (pages == 0 || start % PAGE_SIZE || pages > (UINTPTR_MAX - start) / PAGE_SIZE)
         return -EINVAL;
-    e = xmalloc(sizeof(*e), 0);
-    if (!e)
-        return -ENOMEM;
-    *e = (struct vmap_extent){.start = start, .pages = pages};
-    *s = (struct vmap_space){.start = start, .pages = pages, .free_pages = pages, .extents = e};
+    *s = (struct vmap_space){.start = start, .pages = pages, .free_pages = pages};
+    s->first = (struct vmap_extent){.start = start, .pages = pages};
+    s->extents = &s->first;
     return 0;
 }
 
@@ -37,7 +26,8 @@ void vmap_space_destroy(struct vmap_space *s)
 
     for (e = s->extents; e; e = next) {
         next = e->next;
-        xfree(e);
+        if (e != &s->first)
+            xfree(e);
     }
     *s = (struct vmap_space){0};
 }

@@ -14,13 +14,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct vmap_extent;
+struct vmap_extent {
+    uintptr_t start;
+    size_t pages;
+    bool reserved;
+    struct vmap_extent *next;
+};
 
+/*
+ * Neither copy nor move it once set up: its list starts with an extent inside it (the
+ * one at the region's start, which merges keep and never free), so a region that has
+ * reservations pays for the extents after the first only, and setting one up needs no
+ * memory.
+ */
 struct vmap_space {
     uintptr_t start;
     size_t pages;
     size_t free_pages;
     struct vmap_extent *extents; /* sorted, covering [start, start + pages) without gaps */
+    struct vmap_extent first;
 };
 
 /* A region of `pages` pages from `start`, all free. -EINVAL for an empty or wrapping one. */

@@ -3,7 +3,7 @@
  *
  * The hypercalls (EVTCHNOP_*, xen/event_channel.h) are the same under both ABIs;
  * how pending ports are found, masked and unmasked is the ABI's (xen/evtchn_abi.h).
- * Handlers live in a table indexed by port, in pages allocated as ports appear, so
+ * Handlers live in a table indexed by port, in blocks allocated as ports appear, so
  * the 131,072 ports FIFO allows cost nothing until they are used.
  */
 #include "arch/hypercall.h"
@@ -22,15 +22,16 @@ struct evtchn_slot {
 };
 
 /*
- * A port's slot lies in a page of SLOTS_PER_PAGE, made when a port in it is first
- * bound, found through a directory of blocks of SLOT_PAGES_PER_DIR page pointers: a
- * domain that binds a few ports pays a page and a 256-byte block, not a 4 KiB table
- * for all 131,072 ports the FIFO ABI allows.
+ * A port's slot lies in a block of SLOTS_PER_BLOCK, made when a port in it is first
+ * bound, found through a directory of SLOT_BLOCKS_PER_DIR block pointers, also made
+ * when first needed. Blocks and directories are both 1 KiB, one heap size class: the
+ * first directory and block share a slab page, so a domain that binds a few ports
+ * pays one page, not a 4 KiB table for all 131,072 ports the FIFO ABI allows.
  */
-#define SLOTS_PER_PAGE     (PAGE_SIZE / sizeof(struct evtchn_slot))
-#define SLOT_PAGES         (EVTCHN_FIFO_NR_CHANNELS / SLOTS_PER_PAGE)
-#define SLOT_PAGES_PER_DIR 32
-#define SLOT_DIRS          (SLOT_PAGES / SLOT_PAGES_PER_DIR)
+#define SLOTS_PER_BLOCK     64
+#define SLOT_BLOCKS         (EVTCHN_FIFO_NR_CHANNELS / SLOTS_PER_BLOCK)
+#define SLOT_BLOCKS_PER_DIR 128
+#define SLOT_DIRS           (SLOT_BLOCKS / SLOT_BLOCKS_PER_DIR)
 
 static const struct evtchn_abi *abi;
 static unsigned int upcall_depth;
@@ -39,31 +40,31 @@ static struct evtchn_stats stats;
 
 static struct evtchn_slot *slot_of(evtchn_port_t port)
 {
-    unsigned long page_index = port / SLOTS_PER_PAGE;
-    struct evtchn_slot **dir, *page;
+    unsigned long block_index = port / SLOTS_PER_BLOCK;
+    struct evtchn_slot **dir, *block;
 
     if (port >= EVTCHN_FIFO_NR_CHANNELS)
         return NULL;
-    dir = slot_dirs[page_index / SLOT_PAGES_PER_DIR];
-    page = dir ? dir[page_index % SLOT_PAGES_PER_DIR] : NULL;
-    return page ? &page[port % SLOTS_PER_PAGE] : NULL;
+    dir = slot_dirs[block_index / SLOT_BLOCKS_PER_DIR];
+    block = dir ? dir[block_index % SLOT_BLOCKS_PER_DIR] : NULL;
+    return block ? &block[port % SLOTS_PER_BLOCK] : NULL;
 }
 
 /* Find or make the port's slot: NULL only when memory runs out. */
 static struct evtchn_slot *slot_make(evtchn_port_t port)
 {
-    unsigned long page_index = port / SLOTS_PER_PAGE;
-    struct evtchn_slot ***dir = &slot_dirs[page_index / SLOT_PAGES_PER_DIR];
-    struct evtchn_slot **page;
+    unsigned long block_index = port / SLOTS_PER_BLOCK;
+    struct evtchn_slot ***dir = &slot_dirs[block_index / SLOT_BLOCKS_PER_DIR];
+    struct evtchn_slot **block;
 
     if (!*dir)
-        *dir = xzalloc(SLOT_PAGES_PER_DIR * sizeof(**dir), 0);
+        *dir = xzalloc(SLOT_BLOCKS_PER_DIR * sizeof(**dir), 0);
     if (!*dir)
         return NULL;
-    page = &(*dir)[page_index % SLOT_PAGES_PER_DIR];
-    if (!*page)
-        *page = xzalloc(PAGE_SIZE, PAGE_SIZE);
-    return *page ? &(*page)[port % SLOTS_PER_PAGE] : NULL;
+    block = &(*dir)[block_index % SLOT_BLOCKS_PER_DIR];
+    if (!*block)
+        *block = xzalloc(SLOTS_PER_BLOCK * sizeof(**block), 0);
+    return *block ? &(*block)[port % SLOTS_PER_BLOCK] : NULL;
 }
 
 static void dispatch(evtchn_port_t port)

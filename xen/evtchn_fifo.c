@@ -28,7 +28,9 @@
 #define QUEUE_BITS ((uint32_t)((1ull << EVTCHN_FIFO_MAX_QUEUES) - 1))
 
 static struct evtchn_fifo_control_block *control_block;
-static event_word_t *event_array[MAX_ARRAY_PAGES];
+/* The event array's pages by frame number: half the room of pointers, so that the
+ * kernel's data stays on one page; the direct map turns a frame into its address. */
+static uint32_t event_array_pfn[MAX_ARRAY_PAGES];
 static unsigned int array_pages;
 static unsigned int port_limit = EVTCHN_FIFO_NR_CHANNELS;
 /* Our copy of each queue's head: Xen writes control_block->head only when it links
@@ -40,7 +42,9 @@ static bool told_stray_ready;
 
 static event_word_t *event_word(evtchn_port_t port)
 {
-    return &event_array[port / WORDS_PER_PAGE][port % WORDS_PER_PAGE];
+    event_word_t *page = pfn_to_virt(event_array_pfn[port / WORDS_PER_PAGE]);
+
+    return &page[port % WORDS_PER_PAGE];
 }
 
 static bool port_in_array(evtchn_port_t port)
@@ -69,7 +73,7 @@ static int expand_array(void)
         free_page(page);
         return rc;
     }
-    event_array[array_pages++] = page;
+    event_array_pfn[array_pages++] = virt_to_pfn(page);
     return 0;
 }
 

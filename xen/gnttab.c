@@ -3,8 +3,10 @@
  *
  * The table is an array of struct grant_entry_v1 (flags, domid, frame) in frames Xen
  * owns and shares with us: GNTTABOP_setup_table returns their MFNs and the kernel
- * maps them into its virtual areas. Entries below GNTTAB_NR_RESERVED_ENTRIES belong
+ * maps each into its virtual areas. Entries below GNTTAB_NR_RESERVED_ENTRIES belong
  * to the toolstack (console, xenstore); the others are handed out from a free list.
+ * The table starts small and grows, a few frames at a time, when the free list runs
+ * out, up to the limit Xen sets for the domain (GNTTABOP_query_size's max_nr_frames).
  *
  * Xen reads an entry while the peer maps or copies, and sets GTF_reading and
  * GTF_writing in its flags while it uses the page, so the order of writes matters:
@@ -19,12 +21,14 @@
 #include "mm/vmap.h"
 #include "xen/gnttab.h"
 
-/* Frames asked for at set-up: 2,048 references, plenty for a few frontends. */
-#define GNTTAB_WANTED_FRAMES 4
+/* Frames asked for at set-up, and added at each growth: 2,048 references each time. */
+#define GNTTAB_GROWTH_FRAMES 4
 #define ENTRIES_PER_FRAME    (PAGE_SIZE / sizeof(struct grant_entry_v1))
 #define FREE_LIST_END        0 /* reference 0 is reserved, so never free */
 
-static struct grant_entry_v1 *table;
+/* frames[f]: the table's frame f, mapped on its own; max_frames entries. */
+static struct grant_entry_v1 **frames;
+static unsigned int nr_frames, max_frames;
 static unsigned int capacity;
 /* free_next[ref]: the next free reference after ref. */
 static grant_ref_t *free_next;
@@ -56,45 +60,110 @@ static int status_to_errno(int16_t status)
     }
 }
 
-/* GNTTABOP_query_size, GNTTABOP_setup_table, then map the frames and build the free list. */
+/*
+ * The free list is used by threads, which are cooperative, so it needs no lock;
+ * event handlers do not grant (they only mark and wake).
+ */
+static void ref_put(grant_ref_t ref)
+{
+    free_next[ref] = free_head;
+    free_head = ref;
+    free_count++;
+}
+
+static struct grant_entry_v1 *entry(grant_ref_t ref)
+{
+    return &frames[ref / ENTRIES_PER_FRAME][ref % ENTRIES_PER_FRAME];
+}
+
+/*
+ * Grow the table to `nr` frames (GNTTABOP_setup_table: Xen adds frames and returns the
+ * MFNs of all of them), map the new ones and put their references on the free list.
+ */
+static int table_grow(unsigned int nr)
+{
+    struct gnttab_setup_table setup = {.dom = DOMID_SELF, .nr_frames = nr};
+    xen_pfn_t *mfns = xmalloc(nr * sizeof(*mfns), 0);
+    grant_ref_t *next = xrealloc(free_next, nr * ENTRIES_PER_FRAME * sizeof(*free_next), 0);
+    unsigned int first = nr_frames * ENTRIES_PER_FRAME, ref;
+    int rc;
+
+    if (next)
+        free_next = next;
+    if (!mfns || !next) {
+        xfree(mfns);
+        return -ENOMEM;
+    }
+    set_xen_guest_handle(setup.frame_list, mfns);
+    rc = hypercall_grant_table_op(GNTTABOP_setup_table, &setup, 1);
+    if (rc == 0)
+        rc = status_to_errno(setup.status);
+    for (; rc == 0 && nr_frames < nr; nr_frames++) {
+        mfn_t mfn = mfns[nr_frames];
+
+        frames[nr_frames] = vmap_map_mfns(&mfn, 1);
+        if (!frames[nr_frames])
+            rc = -ENOMEM;
+    }
+    xfree(mfns);
+    if (nr_frames * ENTRIES_PER_FRAME == first)
+        return rc ? rc : -ENOSPC;
+    capacity = nr_frames * ENTRIES_PER_FRAME;
+    /* Pushed from the top down: the lowest free reference is handed out first. */
+    for (ref = capacity - 1; ref >= first && ref >= GNTTAB_NR_RESERVED_ENTRIES; ref--)
+        ref_put(ref);
+    return 0;
+}
+
+/* GNTTABOP_query_size for the limit, then the first frames. */
 static int table_setup(void)
 {
     struct gnttab_query_size query = {.dom = DOMID_SELF};
-    struct gnttab_setup_table setup = {.dom = DOMID_SELF};
-    xen_pfn_t frames[GNTTAB_WANTED_FRAMES];
-    mfn_t mfns[GNTTAB_WANTED_FRAMES];
-    unsigned int i, nr;
-    int rc;
+    int rc = hypercall_grant_table_op(GNTTABOP_query_size, &query, 1);
 
-    rc = hypercall_grant_table_op(GNTTABOP_query_size, &query, 1);
     if (rc || query.status != GNTST_okay)
         return rc ? rc : status_to_errno(query.status);
-    nr = query.max_nr_frames < GNTTAB_WANTED_FRAMES ? query.max_nr_frames : GNTTAB_WANTED_FRAMES;
-    if (nr == 0)
+    if (query.max_nr_frames == 0)
         return -ENOSPC;
-    setup.nr_frames = nr;
-    set_xen_guest_handle(setup.frame_list, frames);
-    rc = hypercall_grant_table_op(GNTTABOP_setup_table, &setup, 1);
-    if (rc || setup.status != GNTST_okay)
-        return rc ? rc : status_to_errno(setup.status);
-    for (i = 0; i < nr; i++)
-        mfns[i] = frames[i];
-    free_next = xmalloc(nr * ENTRIES_PER_FRAME * sizeof(*free_next), 0);
-    if (!free_next)
+    frames = xzalloc(query.max_nr_frames * sizeof(*frames), 0);
+    if (!frames)
         return -ENOMEM;
-    table = vmap_map_mfns(mfns, nr);
-    if (!table) {
-        xfree(free_next);
-        free_next = NULL;
-        return -ENOMEM;
+    max_frames = query.max_nr_frames;
+    rc = table_grow(max_frames < GNTTAB_GROWTH_FRAMES ? max_frames : GNTTAB_GROWTH_FRAMES);
+    if (rc) {
+        xfree(frames);
+        frames = NULL;
     }
-    capacity = nr * ENTRIES_PER_FRAME;
-    /* Free list in increasing order: the lowest free reference is handed out first. */
-    for (i = capacity - 1; i >= GNTTAB_NR_RESERVED_ENTRIES; i--) {
-        free_next[i] = free_head;
-        free_head = i;
-        free_count++;
+    return rc;
+}
+
+/*
+ * The free list is out: add frames while Xen allows. A failure is said once; the
+ * caller gets -ENOSPC as from a full table.
+ */
+static int table_grow_for_more(void)
+{
+    static bool failure_reported;
+    unsigned int nr = nr_frames + GNTTAB_GROWTH_FRAMES;
+    int rc;
+
+    if (nr_frames == max_frames)
+        return -ENOSPC;
+    rc = table_grow(nr < max_frames ? nr : max_frames);
+    if (rc && !failure_reported) {
+        printk("grant table: growing past %u frames failed: %s\n", nr_frames, errno_name(rc));
+        failure_reported = true;
     }
+    return rc ? -ENOSPC : 0;
+}
+
+static int ref_take(grant_ref_t *ref)
+{
+    if (free_head == FREE_LIST_END && table_grow_for_more())
+        return -ENOSPC;
+    *ref = free_head;
+    free_head = free_next[free_head];
+    free_count--;
     return 0;
 }
 
@@ -110,7 +179,7 @@ int gnttab_setup(void)
     static bool failure_reported;
     int rc;
 
-    if (table)
+    if (frames)
         return 0;
     rc = table_setup();
     if (rc && !failure_reported) {
@@ -130,25 +199,9 @@ unsigned int gnttab_capacity(void)
     return capacity;
 }
 
-/*
- * The free list is used by threads, which are cooperative, so it needs no lock;
- * event handlers do not grant (they only mark and wake).
- */
-static int ref_take(grant_ref_t *ref)
+unsigned int gnttab_max_capacity(void)
 {
-    if (free_head == FREE_LIST_END)
-        return -ENOSPC;
-    *ref = free_head;
-    free_head = free_next[free_head];
-    free_count--;
-    return 0;
-}
-
-static void ref_put(grant_ref_t ref)
-{
-    free_next[ref] = free_head;
-    free_head = ref;
-    free_count++;
+    return max_frames * ENTRIES_PER_FRAME;
 }
 
 int gnttab_grant_access(domid_t domid, mfn_t mfn, bool readonly, grant_ref_t *ref)
@@ -165,7 +218,7 @@ int gnttab_grant_access(domid_t domid, mfn_t mfn, bool readonly, grant_ref_t *re
     rc = ref_take(ref);
     if (rc)
         return rc;
-    e = &table[*ref];
+    e = entry(*ref);
     e->domid = domid;
     e->frame = (uint32_t)mfn;
     wmb(); /* Xen must never see the flags before the domid and frame they permit */
@@ -181,7 +234,7 @@ int gnttab_end_access(grant_ref_t ref)
 
     if (ref < GNTTAB_NR_RESERVED_ENTRIES || ref >= capacity)
         return -EINVAL;
-    e = &table[ref];
+    e = entry(ref);
     flags = __atomic_load_n(&e->flags, __ATOMIC_SEQ_CST);
     do {
         if ((flags & GTF_type_mask) != GTF_permit_access)

@@ -23,8 +23,9 @@
 int gnttab_setup(void);
 
 /*
- * Grant domid access to frame mfn; the new reference goes to *ref. -ENOSPC when full,
- * or gnttab_setup's error if the table could not be set up.
+ * Grant domid access to frame mfn; the new reference goes to *ref. A full table grows
+ * first (GNTTABOP_setup_table); -ENOSPC when it cannot grow, at Xen's limit or for
+ * want of memory, or gnttab_setup's error if the table could not be set up.
  */
 int gnttab_grant_access(domid_t domid, mfn_t mfn, bool readonly, grant_ref_t *ref);
 /*
@@ -54,8 +55,12 @@ int gnttab_unmap(struct gnttab_mapping *m);
 int gnttab_copy(domid_t domid, grant_ref_t ref, unsigned int ref_offset, mfn_t mfn,
                 unsigned int offset, unsigned int len, bool to_peer);
 
-/* References free for gnttab_grant_access, and the table's size in references: 0 before set-up. */
+/*
+ * References free for gnttab_grant_access, the table's size in references, and the
+ * size it may grow to (GNTTABOP_query_size's max_nr_frames): 0 before set-up.
+ */
 unsigned int gnttab_free_count(void);
 unsigned int gnttab_capacity(void);
+unsigned int gnttab_max_capacity(void);
 
 #endif

@@ -159,15 +159,14 @@ static void costs_print(const struct costs *c, const struct row *r, uint64_t cou
 {
     if (counted == 0)
         return;
-    printk(
-        "blkbench: %s costs: %lu pages granted a request, submit %llu us, submit to done %llu us; "
-        "a hundred requests take %llu events, %llu switches, %llu idle blocks\n",
-        r->name, (unsigned long)((r->size + 4095) / 4096),
-        (unsigned long long)(c->submit_ns / counted / 1000),
-        (unsigned long long)(c->latency_ns / counted / 1000),
-        (unsigned long long)(c->events.upcalls * 100 / counted),
-        (unsigned long long)(c->sched.switches * 100 / counted),
-        (unsigned long long)(c->sched.idle_blocks * 100 / counted));
+    printk("blkbench: %s costs: %lu pages a request, submit %llu us, submit to done %llu us; "
+           "a hundred requests take %llu events, %llu switches, %llu idle blocks\n",
+           r->name, (unsigned long)((r->size + 4095) / 4096),
+           (unsigned long long)(c->submit_ns / counted / 1000),
+           (unsigned long long)(c->latency_ns / counted / 1000),
+           (unsigned long long)(c->events.upcalls * 100 / counted),
+           (unsigned long long)(c->sched.switches * 100 / counted),
+           (unsigned long long)(c->sched.idle_blocks * 100 / counted));
 }
 
 /* One row: ramp, then measure; prints its line. */

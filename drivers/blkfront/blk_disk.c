@@ -17,6 +17,7 @@
 #include "xen/events.h"
 #include "xen/gnttab.h"
 #include "xen/time.h"
+#include "kernel/cmdline.h"
 #include "drivers/blkfront/blk_disk.h"
 #include "drivers/blkfront/blk_io.h"
 #include "drivers/blkfront/blk_vdev.h"
@@ -33,21 +34,18 @@
 /* sectors is in 512-byte units; more than this many bytes would not fit 64 bits. */
 #define MAX_SECTORS (UINT64_C(1) << 54)
 
+/* Whether we offer persistent grants: blkfront.persistent=0 turns them off, to compare. */
+static unsigned long persistent_wanted = 1;
+KERNEL_PARAM_ULONG(persistent_wanted, "blkfront.persistent",
+                   "reuse bounce pages granted for good when the backend can (1), or not (0)");
+
 /* A decimal number from the backend's directory; -ENOENT if absent. */
 static int read_backend_u64(struct blk_disk *d, const char *key, uint64_t *value)
 {
-    char path[128], buf[24];
-    unsigned long v;
-    int rc;
+    char path[128];
 
     snprintf(path, sizeof(path), "%s/%s", d->xb.backend, key);
-    rc = xenstore_read_buf(XS_NO_TRANSACTION, path, buf, sizeof(buf));
-    if (rc)
-        return rc;
-    rc = parse_ulong(buf, strlen(buf), 10, &v);
-    if (rc == 0)
-        *value = v;
-    return rc;
+    return xenstore_read_u64(XS_NO_TRANSACTION, path, UINT64_MAX, value);
 }
 
 /* A number the backend may leave out (then def); a malformed one counts as left out. */
@@ -114,6 +112,11 @@ static int write_keys(struct xenbus_device *xb, xs_transaction_t t, void *arg)
         snprintf(path, sizeof(path), "%s/protocol", xb->nodename);
         rc = xenstore_write(t, path, XEN_IO_PROTO_ABI_NATIVE);
     }
+    if (rc == 0) {
+        /* Said before the backend's offer is known: it publishes its own at Connected. */
+        snprintf(path, sizeof(path), "%s/feature-persistent", xb->nodename);
+        rc = xenstore_printf(t, path, "%u", persistent_wanted ? 1 : 0);
+    }
     return rc;
 }
 
@@ -148,6 +151,7 @@ static int read_disk(struct blk_disk *d)
     d->offered_discard = read_backend_opt(d, "feature-discard", 0) != 0;
     d->offered_persistent = read_backend_opt(d, "feature-persistent", 0) != 0;
     d->offered_indirect = (unsigned int)read_backend_opt(d, "feature-max-indirect-segments", 0);
+    info->persistent = d->offered_persistent && persistent_wanted;
     info->flush = d->offered_flush || d->offered_barrier;
     d->flush_op = d->offered_flush ? BLKIF_OP_FLUSH_DISKCACHE : BLKIF_OP_WRITE_BARRIER;
     info->discard = d->offered_discard && !info->readonly;
@@ -163,28 +167,38 @@ static int read_disk(struct blk_disk *d)
     return 0;
 }
 
-/* Each ring request's arrays, and with indirect descriptors its indirect page, granted. */
+/*
+ * The bounce pages' pool; each ring request's array of them, and with indirect
+ * descriptors its indirect page, granted for good (persistent or not: it only ever
+ * holds segment lists).
+ */
 static int setup_shadows(struct blk_disk *d)
 {
     unsigned int segs = d->info.max_segments;
     bool indirect = segs > BLKIF_MAX_SEGMENTS_PER_REQUEST;
+    int rc = blk_pool_init(&d->pool, d->xb.backend_id,
+                           d->info.persistent ? BLK_MAX_PERSISTENT_PAGES : 0);
 
+    if (rc)
+        return rc;
     BUILD_BUG_ON(BLK_MAX_INDIRECT_SEGMENTS * sizeof(struct blkif_request_segment) > PAGE_SIZE);
     for (unsigned int id = 0; id < d->ring.size; id++) {
         struct blk_shadow *sh = &d->shadows[id];
 
-        sh->pages = xzalloc(segs * sizeof(*sh->pages), 0);
-        sh->grefs = xzalloc(segs * sizeof(*sh->grefs), 0);
-        if (!sh->pages || !sh->grefs)
+        sh->bounce = xzalloc(segs * sizeof(*sh->bounce), 0);
+        if (!sh->bounce)
             return -ENOMEM;
         if (!indirect)
             continue;
         sh->indirect = alloc_page();
         if (!sh->indirect)
             return -ENOMEM;
-        /* The backend only reads the segment list. */
-        if (gnttab_grant_access(d->xb.backend_id, pfn_to_mfn(virt_to_pfn(sh->indirect)), true,
-                                &sh->indirect_gref)) {
+        /*
+         * The backend only reads the segment list, but Linux's blkback maps every grant
+         * writable once persistent grants are on, and a read-only one would fail.
+         */
+        if (gnttab_grant_access(d->xb.backend_id, pfn_to_mfn(virt_to_pfn(sh->indirect)),
+                                !d->info.persistent, &sh->indirect_gref)) {
             free_page(sh->indirect);
             sh->indirect = NULL;
             return -ENOSPC;
@@ -214,9 +228,9 @@ static void release_ring(struct blk_disk *d, uint64_t deadline_ns)
             else
                 blk_io_withhold(d, 1);
         }
-        xfree(sh->pages);
-        xfree(sh->grefs);
+        xfree(sh->bounce);
     }
+    blk_io_withhold(d, blk_pool_release(&d->pool, deadline_ns));
     for (unsigned int i = 0; i < d->info.ring_pages; i++)
         ring_free &= xenbus_end_grant(d->ring_refs[i], deadline_ns);
     if (d->sring && ring_free)
@@ -326,12 +340,12 @@ void blk_disk_report(const struct blk_disk *d)
 
     format_size(size, sizeof(size), i->size);
     printk("blkfront: %s: %s, %u-byte sectors (physical %u), %s; backend offers ring order %u, "
-           "%u indirect segments%s%s%s%s; taken: %u ring pages, %u segments a request%s%s\n",
+           "%u indirect segments%s%s%s%s; taken: %u ring pages, %u segments a request%s%s%s\n",
            i->name, size, i->sector_size, i->physical_sector_size, i->readonly ? "ro" : "rw",
            d->offered_ring_order, d->offered_indirect, d->offered_flush ? ", flush-cache" : "",
            d->offered_barrier ? ", barrier" : "", d->offered_discard ? ", discard" : "",
            d->offered_persistent ? ", persistent" : "", i->ring_pages, i->max_segments,
            i->flush ? (d->flush_op == BLKIF_OP_FLUSH_DISKCACHE ? ", flush-cache" : ", barrier")
                     : "",
-           i->discard ? ", discard" : "");
+           i->discard ? ", discard" : "", i->persistent ? ", persistent" : "");
 }

@@ -14,6 +14,7 @@
 #include "kernel/thread.h"
 #include "kernel/wait.h"
 #include "lib/list.h"
+#include "drivers/blkfront/blk_pool.h"
 #include "drivers/blkfront/blk_ring.h"
 #include "drivers/blkfront/blkfront.h"
 #include "drivers/xenbus/xenbus.h"
@@ -22,15 +23,20 @@
 #define BLK_MAX_INDIRECT_SEGMENTS 256
 /* The largest ring we ask for: 2^1 pages, 64 requests. */
 #define BLK_MAX_RING_ORDER 1
+/*
+ * Persistent pages a disk keeps at most: 8 MiB, eight 1 MiB requests in flight, as
+ * many as the grant table allowed before it could grow. Linux's blkback keeps 1056
+ * grants a ring mapped by default, and maps and unmaps the others per request.
+ */
+#define BLK_MAX_PERSISTENT_PAGES 2048
 
 /* One ring request's own state, by id: the pages it lent the backend. */
 struct blk_shadow {
     struct blk_request *req;
     uint8_t *user;                          /* where a read's data goes, or NULL */
-    unsigned int nr_pages;                  /* bounce pages granted */
+    unsigned int nr_pages;                  /* bounce pages it carries */
     unsigned int len;                       /* bytes it carries */
-    void **pages;                           /* max_segments bounce pages */
-    grant_ref_t *grefs;                     /* their grants */
+    struct blk_bounce *bounce;              /* max_segments entries, nr_pages used */
     struct blkif_request_segment *indirect; /* its indirect page, granted for good */
     grant_ref_t indirect_gref;
 };
@@ -50,7 +56,7 @@ struct blk_disk {
     struct xenbus_device xb;
     unsigned int index;    /* N of device/vbd/N */
     bool found_at_boot;    /* blk_wait_ready waits for it */
-    const char *close_why; /* set by blk_close_all: the disk's thread closes it */
+    const char *close_why; /* set by blk_close_all or a broken ring: the disk's thread closes it */
     bool thread_done;      /* the disk's thread has ended: the disk is closed or failed */
 
     /* What the backend offered, for the boot line. */
@@ -63,6 +69,7 @@ struct blk_disk {
     unsigned int ring_order;
     grant_ref_t ring_refs[1u << BLK_MAX_RING_ORDER];
     evtchn_port_t port;
+    struct blk_pool pool; /* the bounce pages, persistent or not */
     struct blk_ring ring;
     struct blk_slot *slots;
     struct blk_shadow *shadows;

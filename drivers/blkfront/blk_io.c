@@ -1,10 +1,10 @@
 /*
  * The request path of a connected disk (blk_io.h). Every byte goes through a page of
- * the driver's own: a write is copied into bounce pages before they are granted, a
- * read copied out once the backend has given them back. The copy costs little next to
- * the backend's mapping of each grant, and it means that no caller's page is ever
- * shared, so a page a backend refuses to give back is always one the driver can keep
- * for good.
+ * the driver's own (blk_pool.h): a write is copied into bounce pages before the request
+ * goes on the ring, a read copied out once its response is in. The copy costs little
+ * next to the backend's mapping of each grant, which persistent grants save, and it
+ * means that no caller's page is ever shared, so a page a backend refuses to give back
+ * is always one the driver can keep for good.
  *
  * Threads are cooperative and nothing here sleeps between taking a ring slot and
  * publishing it, so the ring needs no lock; the event handler only sets a flag and
@@ -16,13 +16,12 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "lib/vsnprintf.h"
-#include "mm/page_alloc.h"
 #include "xen/events.h"
 #include "xen/gnttab.h"
 #include "xen/time.h"
 #include "kernel/sched.h"
 #include "drivers/blkfront/blk_io.h"
-#include "drivers/xenbus/xenbus_grant.h"
+#include "drivers/xenbus/xenstore.h"
 
 #define SECTOR_SHIFT 9 /* the ring counts 512-byte sectors whatever the disk's size */
 
@@ -80,18 +79,17 @@ static void part_done(void *arg, uint16_t id, int status)
     unsigned int left = sh->len;
 
     for (unsigned int i = 0; i < sh->nr_pages; i++) {
+        struct blk_bounce *b = &sh->bounce[i];
         unsigned int n = left < PAGE_SIZE ? left : PAGE_SIZE;
 
-        if (!xenbus_end_grant(sh->grefs[i], 0)) {
-            /* The backend still maps it: it is the backend's page now, forever. */
+        /* A persistent page stays mapped: its data is read before it is reused. */
+        if (sh->user && status == 0)
+            memcpy(sh->user + (size_t)i * PAGE_SIZE, b->page, n);
+        if (!blk_pool_put(&d->pool, b)) {
+            /* The backend still maps it: what we copied may not be what it wrote. */
             blk_io_withhold(d, 1);
             status = -EIO;
-        } else {
-            if (sh->user && status == 0)
-                memcpy(sh->user + (size_t)i * PAGE_SIZE, sh->pages[i], n);
-            free_page(sh->pages[i]);
         }
-        sh->pages[i] = NULL;
         left -= n;
     }
     sh->nr_pages = 0;
@@ -118,8 +116,12 @@ static void io_thread(void *arg)
                 printk("blkfront: %s: %s; %u requests in flight end with an error, the disk is "
                        "out of use\n",
                        d->info.name, d->ring.broken_reason, d->ring.in_flight);
-            if (d->state == BLK_CONNECTED)
+            if (d->state == BLK_CONNECTED) {
+                /* Out of use: the disk's thread closes it, which gives the grants back. */
                 d->state = BLK_CLOSING;
+                d->close_why = "the backend broke the protocol";
+                xenstore_watch_fire(&d->xb.watch);
+            }
             blk_ring_fail_in_flight(&d->ring, part_done, d);
             reported = true;
         }
@@ -228,22 +230,12 @@ static long submit_part(struct blk_disk *d, struct blk_request *req, size_t done
     if (want > d->info.max_segments)
         want = d->info.max_segments;
     sh = &d->shadows[blk_ring_next_id(&d->ring)];
-    for (; n < want; n++) {
-        void *page = alloc_page();
-
-        if (!page)
-            break;
-        /* A write's pages are only read by the backend. */
-        if (gnttab_grant_access(d->xb.backend_id, pfn_to_mfn(virt_to_pfn(page)), write,
-                                &sh->grefs[n])) {
-            free_page(page);
-            break;
-        }
-        sh->pages[n] = page;
-    }
+    /* A write's pages are only read by the backend (unless they are persistent). */
+    while (n < want && blk_pool_get(&d->pool, write, &sh->bounce[n]) == 0)
+        n++;
     if (n == 0) {
         /*
-         * Out of pages or grant references (the table holds a few thousand): what
+         * Out of pages, of grant references, or of the persistent pool's pages: what
          * our requests in flight hold comes back as they end. With none in flight,
          * nothing will.
          */
@@ -257,7 +249,7 @@ static long submit_part(struct blk_disk *d, struct blk_request *req, size_t done
     len = left < (size_t)n * PAGE_SIZE ? left : (size_t)n * PAGE_SIZE;
     if (write) {
         for (unsigned int i = 0; i < n; i++, copied += PAGE_SIZE)
-            memcpy(sh->pages[i], (const uint8_t *)req->buf + done + copied,
+            memcpy(sh->bounce[i].page, (const uint8_t *)req->buf + done + copied,
                    len - copied < PAGE_SIZE ? len - copied : PAGE_SIZE);
     }
     sh->req = req;
@@ -285,7 +277,7 @@ static long submit_part(struct blk_disk *d, struct blk_request *req, size_t done
     for (unsigned int i = 0; i < n; i++) {
         size_t in_page = len - (size_t)i * PAGE_SIZE;
         struct blkif_request_segment seg = {
-            .gref = sh->grefs[i],
+            .gref = sh->bounce[i].gref,
             .first_sect = 0,
             .last_sect =
                 (uint8_t)(((in_page < PAGE_SIZE ? in_page : PAGE_SIZE) >> SECTOR_SHIFT) - 1),

@@ -22,8 +22,6 @@
 
 /* How long a disk whose backend closes gets to finish the requests in flight. */
 #define CLOSE_TIMEOUT_NS (5 * NSEC_PER_SEC)
-/* How often a disk's thread looks for a request to close, between backend events. */
-#define CLOSE_POLL_NS (100 * NSEC_PER_MSEC)
 
 /* Every disk ever found, in the order found; a closed one stays, out of use. */
 static struct list_node disks = LIST_HEAD_INIT(disks);
@@ -85,6 +83,11 @@ unsigned int blk_wait_ready(uint64_t deadline_ns)
 {
     wait_event_deadline(&ready_wq, boot_listed && boot_connecting == 0, deadline_ns);
     return blk_count();
+}
+
+unsigned int blk_persistent_pages(const struct blk_disk *disk)
+{
+    return disk->pool.nr_pages;
 }
 
 unsigned long blk_pages_withheld(void)
@@ -211,13 +214,9 @@ static void disk_thread(void *arg)
             blk_disk_close(d, d->close_why, xen_system_time_ns() + CLOSE_TIMEOUT_NS);
             break;
         }
-        /* A short wait, so that a request to close is seen soon. */
-        rc = xenstore_watch_wait(&d->xb.watch, xen_system_time_ns() + CLOSE_POLL_NS);
-        if (rc == -ETIMEDOUT) {
-            rc = 0;
-            continue;
-        }
-        if (rc || xenbus_read_backend_state(&d->xb, &s) != 0)
+        /* The backend's state changed, or blk_close_all fired the watch to ask for a close. */
+        rc = xenstore_watch_wait(&d->xb.watch, 0);
+        if (rc || d->close_why || xenbus_read_backend_state(&d->xb, &s) != 0)
             continue;
         if (s == XenbusStateClosing || s == XenbusStateClosed || s == XenbusStateUnknown)
             blk_disk_close(
@@ -250,8 +249,10 @@ int blk_close_all(uint64_t deadline_ns)
     {
         struct blk_disk *d = list_entry(n, struct blk_disk, link);
 
-        if (!d->close_why)
+        if (!d->close_why) {
             d->close_why = "the domain closes its disks";
+            xenstore_watch_fire(&d->xb.watch);
+        }
     }
     return wait_event_deadline(&closed_wq, all_closed(), deadline_ns) ? 0 : -ETIMEDOUT;
 }

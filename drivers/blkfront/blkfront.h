@@ -48,6 +48,7 @@ struct blk_info {
     unsigned int discard_granularity, discard_alignment; /* bytes, 0 if not said */
     unsigned int ring_pages;                             /* shared ring pages taken */
     unsigned int max_segments; /* pages one ring request carries (indirect if > 11) */
+    bool persistent;           /* bounce pages stay granted, reused (feature-persistent) */
 };
 
 enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH, BLK_DISCARD };
@@ -108,6 +109,12 @@ int blk_discard(struct blk_disk *disk, uint64_t offset, uint64_t len);
  * too. 0, or -ETIMEDOUT if a disk had not closed by deadline_ns (0: no limit).
  */
 int blk_close_all(uint64_t deadline_ns);
+
+/*
+ * Bounce pages the disk keeps granted for its connection's life (info->persistent),
+ * reused by every request: how far its pool has grown. 0 without persistent grants.
+ */
+unsigned int blk_persistent_pages(const struct blk_disk *disk);
 
 /* Pages kept for good because a backend would not give back their grants, since boot. */
 unsigned long blk_pages_withheld(void);

@@ -110,8 +110,7 @@ static bool comms_watch_event(void *ctx, const char *path, const char *token)
     (void)path;
     if (!w)
         return false;
-    w->events++;
-    wait_queue_wake_all(&w->wq);
+    xenstore_watch_fire(w);
     return true;
 }
 
@@ -202,7 +201,7 @@ int xenstore_read_buf(xs_transaction_t t, const char *path, char *buf, size_t si
     return rc;
 }
 
-int xenstore_read_uint(xs_transaction_t t, const char *path, uint32_t max, uint32_t *value)
+int xenstore_read_u64(xs_transaction_t t, const char *path, uint64_t max, uint64_t *value)
 {
     char *text;
     size_t len;
@@ -213,6 +212,16 @@ int xenstore_read_uint(xs_transaction_t t, const char *path, uint32_t max, uint3
     rc = xs_wire_number(text, len, max, value);
     xfree(text);
     return rc == -EBADMSG ? -EINVAL : rc; /* not a number, or above max */
+}
+
+int xenstore_read_uint(xs_transaction_t t, const char *path, uint32_t max, uint32_t *value)
+{
+    uint64_t v;
+    int rc = xenstore_read_u64(t, path, max, &v);
+
+    if (rc == 0)
+        *value = (uint32_t)v;
+    return rc;
 }
 
 int xenstore_write_bytes(xs_transaction_t t, const char *path, const void *value, size_t len)
@@ -295,7 +304,7 @@ static const char perm_letters[] = "nrwb";
 static int parse_permission(const char *text, struct xs_permission *perm)
 {
     const char *letter = text[0] ? strchr(perm_letters, text[0]) : NULL;
-    uint32_t domid;
+    uint64_t domid;
 
     if (!letter || xs_wire_number(text + 1, strlen(text + 1), DOMID_FIRST_RESERVED - 1, &domid))
         return -EBADMSG;
@@ -373,7 +382,8 @@ int xenstore_transaction_start(xs_transaction_t *t)
 {
     static const char *const empty = "";
     char *body;
-    uint32_t len, id;
+    uint32_t len;
+    uint64_t id;
     int rc = request(XS_TRANSACTION_START, XS_NO_TRANSACTION, &empty, 1, NULL, 0, &body, &len);
 
     if (rc)
@@ -467,6 +477,12 @@ int xenstore_unwatch(struct xs_watch *w)
     /* Gone from our side whatever xenstored says: no event can reach w any more. */
     list_del(&w->link);
     return rc;
+}
+
+void xenstore_watch_fire(struct xs_watch *w)
+{
+    w->events++;
+    wait_queue_wake_all(&w->wq);
 }
 
 int xenstore_watch_wait(struct xs_watch *w, uint64_t deadline_ns)

@@ -73,7 +73,8 @@ const char *xenstore_home(void);
 int xenstore_read(xs_transaction_t t, const char *path, char **value, size_t *len);
 /* Read a value into buf (NUL-terminated); -E2BIG if it does not fit. */
 int xenstore_read_buf(xs_transaction_t t, const char *path, char *buf, size_t size);
-/* Read a decimal number no larger than max. */
+/* Read a decimal number no larger than max: -EINVAL if it is not one, or larger. */
+int xenstore_read_u64(xs_transaction_t t, const char *path, uint64_t max, uint64_t *value);
 int xenstore_read_uint(xs_transaction_t t, const char *path, uint32_t max, uint32_t *value);
 int xenstore_write(xs_transaction_t t, const char *path, const char *value);
 int xenstore_write_bytes(xs_transaction_t t, const char *path, const void *value, size_t len);
@@ -137,6 +138,11 @@ int xenstore_unwatch(struct xs_watch *w);
  * -ETIMEDOUT); consumes every event that has arrived so far.
  */
 int xenstore_watch_wait(struct xs_watch *w, uint64_t deadline_ns);
+/*
+ * Count an event on w as if xenstored had sent one, so that its waiter wakes and looks
+ * again: how another thread asks it to (never from an event handler).
+ */
+void xenstore_watch_fire(struct xs_watch *w);
 
 /*
  * Wait until the node at path holds want (sets a watch for the time being);

@@ -233,7 +233,7 @@ int xs_wire_watch_event(const char *body, size_t len, const char **path, const c
     return 0;
 }
 
-int xs_wire_number(const char *body, size_t len, uint32_t max, uint32_t *value)
+int xs_wire_number(const char *body, size_t len, uint64_t max, uint64_t *value)
 {
     uint64_t v = 0;
 
@@ -242,13 +242,15 @@ int xs_wire_number(const char *body, size_t len, uint32_t max, uint32_t *value)
     if (len == 0 || (len > 1 && body[0] == '0'))
         return -EBADMSG;
     for (size_t i = 0; i < len; i++) {
+        uint64_t digit = (uint64_t)(body[i] - '0');
+
         if (body[i] < '0' || body[i] > '9')
             return -EBADMSG;
-        /* v <= max < 2^32 before this step, so it cannot wrap 64 bits. */
-        v = v * 10 + (uint64_t)(body[i] - '0');
-        if (v > max)
+        /* Whether v * 10 + digit > max, asked without wrapping 64 bits. */
+        if (digit > max || v > (max - digit) / 10)
             return -EBADMSG;
+        v = v * 10 + digit;
     }
-    *value = (uint32_t)v;
+    *value = v;
     return 0;
 }

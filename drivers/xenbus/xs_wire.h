@@ -102,10 +102,10 @@ int xs_wire_split(const char *body, size_t len, const char **out, size_t max);
 int xs_wire_watch_event(const char *body, size_t len, const char **path, const char **token);
 
 /*
- * A reply that carries a decimal number (a transaction id, a domid): digits only,
- * terminated at len or by a NUL at len - 1, no sign, no leading zeros but "0",
- * not above max. 0 and *value, or -EBADMSG with *value untouched.
+ * A reply that carries a decimal number (a transaction id, a domid, a disk's size):
+ * digits only, terminated at len or by a NUL at len - 1, no sign, no leading zeros
+ * but "0", not above max. 0 and *value, or -EBADMSG with *value untouched.
  */
-int xs_wire_number(const char *body, size_t len, uint32_t max, uint32_t *value);
+int xs_wire_number(const char *body, size_t len, uint64_t max, uint64_t *value);
 
 #endif

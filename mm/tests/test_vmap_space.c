@@ -20,12 +20,10 @@ static uintptr_t page_addr(size_t page)
     return REGION_START + page * PAGE_SIZE;
 }
 
-static struct vmap_space fresh_space(void)
+/* Set up in place: a vmap_space must not be copied (its list starts inside it). */
+static void fresh_space(struct vmap_space *s)
 {
-    struct vmap_space s;
-
-    CHECK_INT(vmap_space_init(&s, REGION_START, REGION_PAGES), 0);
-    return s;
+    CHECK_INT(vmap_space_init(s, REGION_START, REGION_PAGES), 0);
 }
 
 /* The region is back in one piece: the whole of it can be reserved at once. */
@@ -50,9 +48,10 @@ UNIT_TEST(init_refuses_an_empty_or_wrapping_region)
 
 UNIT_TEST(zero_pages_are_refused)
 {
-    struct vmap_space s = fresh_space();
+    struct vmap_space s;
     uintptr_t va = 1234;
 
+    fresh_space(&s);
     CHECK_INT(vmap_space_reserve(&s, 0, &va), -EINVAL);
     CHECK_INT(va, 1234);
     CHECK_INT(vmap_space_free_pages(&s), REGION_PAGES);
@@ -62,9 +61,10 @@ UNIT_TEST(zero_pages_are_refused)
 
 UNIT_TEST(reservations_are_first_fit_and_disjoint)
 {
-    struct vmap_space s = fresh_space();
+    struct vmap_space s;
     uintptr_t a, b, c;
 
+    fresh_space(&s);
     CHECK_INT(vmap_space_reserve(&s, 3, &a), 0);
     CHECK_INT(vmap_space_reserve(&s, 5, &b), 0);
     CHECK_INT(a, page_addr(0));
@@ -84,10 +84,11 @@ UNIT_TEST(reservations_are_first_fit_and_disjoint)
 
 UNIT_TEST(a_double_release_is_refused)
 {
-    struct vmap_space s = fresh_space();
+    struct vmap_space s;
     unsigned long lines = host_mm_printk_lines();
     uintptr_t a, b;
 
+    fresh_space(&s);
     CHECK_INT(vmap_space_reserve(&s, 4, &a), 0);
     CHECK_INT(vmap_space_release(&s, a, 4), 0);
     CHECK(!vmap_space_is_reserved(&s, a, 4));
@@ -104,9 +105,10 @@ UNIT_TEST(a_double_release_is_refused)
 
 UNIT_TEST(a_release_of_what_was_never_reserved_is_refused)
 {
-    struct vmap_space s = fresh_space();
+    struct vmap_space s;
     unsigned long lines = host_mm_printk_lines();
 
+    fresh_space(&s);
     CHECK_INT(vmap_space_release(&s, REGION_START, 1), -EINVAL);
     CHECK_INT(vmap_space_release(&s, page_addr(7), 2), -EINVAL);
     CHECK_INT(vmap_space_release(&s, REGION_START - PAGE_SIZE, 1), -EINVAL);
@@ -119,10 +121,11 @@ UNIT_TEST(a_release_of_what_was_never_reserved_is_refused)
 
 UNIT_TEST(a_partial_or_overlapping_release_is_refused)
 {
-    struct vmap_space s = fresh_space();
+    struct vmap_space s;
     unsigned long lines = host_mm_printk_lines();
     uintptr_t a, b;
 
+    fresh_space(&s);
     CHECK_INT(vmap_space_reserve(&s, 4, &a), 0);
     CHECK_INT(vmap_space_reserve(&s, 4, &b), 0);
     CHECK_INT(vmap_space_release(&s, a, 2), -EINVAL);                 /* its start only */
@@ -145,9 +148,10 @@ UNIT_TEST(a_partial_or_overlapping_release_is_refused)
 
 UNIT_TEST(exhaustion_refuses_and_recovers)
 {
-    struct vmap_space s = fresh_space();
+    struct vmap_space s;
     uintptr_t va[REGION_PAGES], extra = 0;
 
+    fresh_space(&s);
     for (size_t i = 0; i < REGION_PAGES; i++) {
         CHECK_INT(vmap_space_reserve(&s, 1, &va[i]), 0);
         CHECK_INT(va[i], page_addr(i));
@@ -171,7 +175,7 @@ UNIT_TEST(exhaustion_refuses_and_recovers)
 /* Random reservations and releases against a model of which pages are taken. */
 UNIT_TEST(random_reservations_match_a_model)
 {
-    struct vmap_space s = fresh_space();
+    struct vmap_space s;
     struct {
         uintptr_t start;
         size_t pages;
@@ -179,6 +183,7 @@ UNIT_TEST(random_reservations_match_a_model)
     bool taken[REGION_PAGES] = {0};
     size_t nheld = 0, free_model = REGION_PAGES;
 
+    fresh_space(&s);
     unit_rng_seed(10);
     for (int step = 0; step < 20000; step++) {
         if (nheld > 0 && unit_rng_below(2)) {

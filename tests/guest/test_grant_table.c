@@ -10,6 +10,7 @@
 #include "lib/vsnprintf.h"
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "mm/heap.h"
 #include "mm/page_alloc.h"
 #include "xen/gnttab.h"
 #include "xen/time.h"
@@ -111,6 +112,46 @@ KERNEL_TEST(grant_bad_references_are_refused)
     TEST_ASSERT_EQ(gnttab_grant_access(SELF, (mfn_t)1 << 32, false, &ref), -E2BIG);
     /* Never granted: Xen refuses the map, and nothing stays reserved. */
     TEST_ASSERT(gnttab_map(SELF, gnttab_capacity() - 1, false, &m) != 0);
+}
+
+/*
+ * Take every free reference and one more: the table grows by frames Xen adds, and a
+ * reference in a new frame works like any other (a map of it sees the page). Ending
+ * them all frees the old references and the new ones.
+ */
+KERNEL_TEST(grant_table_grows_when_full)
+{
+    char *page = alloc_page();
+    unsigned int capacity, free_before, wanted, taken = 0;
+    struct gnttab_mapping m;
+    grant_ref_t *refs;
+
+    TEST_ASSERT_EQ(gnttab_setup(), 0);
+    capacity = gnttab_capacity();
+    free_before = gnttab_free_count();
+    wanted = free_before + 1;
+    refs = xmalloc(wanted * sizeof(*refs), 0);
+    TEST_ASSERT(page && refs);
+    strlcpy(page, "in a new frame", PAGE_SIZE);
+    if (gnttab_max_capacity() <= capacity) {
+        printk("grant table: %u references, all Xen allows: skipped\n", capacity);
+    } else {
+        while (taken < wanted && gnttab_grant_access(SELF, mfn_of(page), false, &refs[taken]) == 0)
+            taken++;
+        TEST_ASSERT_EQ(taken, wanted);
+        TEST_ASSERT(gnttab_capacity() > capacity && gnttab_capacity() <= gnttab_max_capacity());
+        TEST_ASSERT(refs[taken - 1] >= capacity);
+        TEST_ASSERT_EQ(gnttab_map(SELF, refs[taken - 1], true, &m), 0);
+        TEST_ASSERT(strcmp(m.va, "in a new frame") == 0);
+        TEST_ASSERT_EQ(gnttab_unmap(&m), 0);
+        printk("grant table: grew from %u to %u references (Xen allows %u)\n", capacity,
+               gnttab_capacity(), gnttab_max_capacity());
+    }
+    while (taken)
+        TEST_ASSERT_EQ(gnttab_end_access(refs[--taken]), 0);
+    TEST_ASSERT_EQ(gnttab_free_count(), free_before + (gnttab_capacity() - capacity));
+    xfree(refs);
+    free_page(page);
 }
 
 /*

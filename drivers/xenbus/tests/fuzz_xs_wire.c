@@ -105,10 +105,10 @@ static void check_watch_event(const char *body, size_t len)
     }
 }
 
-static void check_number(const char *body, size_t len, uint32_t max)
+static void check_number(const char *body, size_t len, uint64_t max)
 {
-    uint32_t value = 0xdeadbeef;
-    char text[16];
+    uint64_t value = 0xdeadbeef;
+    char text[24];
     size_t digits = len > 0 && body[len - 1] == '\0' ? len - 1 : len;
 
     if (xs_wire_number(body, len, max, &value) != 0) {
@@ -117,7 +117,7 @@ static void check_number(const char *body, size_t len, uint32_t max)
     }
     /* Accepted: it must print back to exactly the digits given. */
     REQUIRE(value <= max);
-    snprintf(text, sizeof(text), "%u", value);
+    snprintf(text, sizeof(text), "%llu", (unsigned long long)value);
     REQUIRE(strlen(text) == digits && memcmp(text, body, digits) == 0);
 }
 
@@ -199,6 +199,7 @@ static void check_message(const struct xs_reader *r)
     check_split(body, len, 4, out);
     n = check_split(body, len, XENSTORE_PAYLOAD_MAX, out);
     check_watch_event(body, len);
+    check_number(body, len, UINT64_MAX);
     check_number(body, len, UINT32_MAX);
     check_number(body, len, 65535);
     check_number(body, len, 0);

@@ -591,7 +591,7 @@ UNIT_TEST(test_watch_event)
 }
 
 /* xs_wire_number on a string, with len covering it and its NUL or just it. */
-static int number(const char *s, bool with_nul, uint32_t max, uint32_t *value)
+static int number(const char *s, bool with_nul, uint64_t max, uint64_t *value)
 {
     return xs_wire_number(s, strlen(s) + (with_nul ? 1 : 0), max, value);
 }
@@ -599,7 +599,7 @@ static int number(const char *s, bool with_nul, uint32_t max, uint32_t *value)
 UNIT_TEST(test_number)
 {
     for (int nul = 0; nul < 2; nul++) {
-        uint32_t v = 12345;
+        uint64_t v = 12345;
 
         CHECK_INT(number("0", nul, 0, &v), 0);
         CHECK_INT(v, 0);
@@ -609,12 +609,18 @@ UNIT_TEST(test_number)
         CHECK_INT(v, 65535);
         CHECK_INT(number("4294967295", nul, UINT32_MAX, &v), 0);
         CHECK_INT(v, UINT32_MAX);
+        CHECK_INT(number("18446744073709551615", nul, UINT64_MAX, &v), 0);
+        CHECK(v == UINT64_MAX);
+        CHECK_INT(number("4294967296", nul, UINT64_MAX, &v), 0);
+        CHECK(v == UINT64_C(4294967296));
 
         v = 12345;
         CHECK_INT(number("65536", nul, 65535, &v), -EBADMSG);
         CHECK_INT(number("1", nul, 0, &v), -EBADMSG);
         CHECK_INT(number("4294967296", nul, UINT32_MAX, &v), -EBADMSG);
         CHECK_INT(number("18446744073709551616", nul, UINT32_MAX, &v), -EBADMSG);
+        CHECK_INT(number("18446744073709551616", nul, UINT64_MAX, &v), -EBADMSG);
+        CHECK_INT(number("18446744073709551620", nul, UINT64_MAX, &v), -EBADMSG);
         CHECK_INT(number("99999999999999999999999999", nul, UINT32_MAX, &v), -EBADMSG);
         CHECK_INT(number("", nul, UINT32_MAX, &v), -EBADMSG);
         CHECK_INT(number("00", nul, UINT32_MAX, &v), -EBADMSG);
@@ -632,7 +638,7 @@ UNIT_TEST(test_number)
 
 UNIT_TEST(test_number_nuls)
 {
-    uint32_t v = 5;
+    uint64_t v = 5;
 
     CHECK_INT(xs_wire_number("12\0", 3, 100, &v), 0);
     CHECK_INT(v, 12);
@@ -757,7 +763,7 @@ UNIT_TEST(test_round_trip)
     const char *s[] = {""};
     int n = xs_wire_build(req, sizeof(req), XS_TRANSACTION_START, 77, 0, s, 1, NULL, 0);
     struct xsd_sockmsg h = header_of(req);
-    uint32_t tx = 0;
+    uint64_t tx = 0;
     size_t m;
     int status;
 
