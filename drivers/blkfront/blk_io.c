@@ -21,7 +21,6 @@
 #include "xen/time.h"
 #include "kernel/sched.h"
 #include "drivers/blkfront/blk_io.h"
-#include "drivers/xenbus/xenbus_grant.h"
 #include "drivers/xenbus/xenstore.h"
 
 #define SECTOR_SHIFT 9 /* the ring counts 512-byte sectors whatever the disk's size */
