@@ -38,7 +38,8 @@ static bool backend_offers(struct netfront *nf, const char *key)
 
 /*
  * The MTU the toolstack chose: the vif hotplug script (xen-network-common.sh:set_mtu)
- * writes it into our directory before the domain runs. Capped at what the rings carry.
+ * writes it into our directory, from the vif's mtu= setting (libxl's default is 1500)
+ * or the bridge's. Capped at what the rings carry.
  */
 static void read_link_mtu(struct netfront *nf)
 {
@@ -221,7 +222,6 @@ int nf_vif_connect(struct netfront *nf, unsigned int index)
     nf->offered_ipv6_csum = backend_offers(nf, "feature-ipv6-csum-offload");
     nf->info.sg = nf->offered_sg;
     nf->info.mtu = nf->info.sg ? MTU_SG : MTU_ONE_PAGE;
-    read_link_mtu(nf);
     nf->info.split_events = nf->offered_split;
     nf->info.rx_csum_blank = false; /* feature-no-csum-offload */
     nf->info.tx_csum_blank = false; /* we never leave a checksum for the backend to fill */
@@ -235,6 +235,8 @@ int nf_vif_connect(struct netfront *nf, unsigned int index)
     rc = xenbus_connect_first(&nf->xb, write_keys, nf, deadline);
     if (rc)
         goto fail_thread;
+    /* Read once the backend is Connected: its hotplug script has run by then. */
+    read_link_mtu(nf);
     nf->state = NF_CONNECTED;
     return 0;
 
