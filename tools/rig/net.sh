@@ -10,10 +10,11 @@
 #   rig_http_get "http://$RIG_NET_IP/" # fetch a page: its size and sha256sum
 #   rig_http_get_many URL 1000        # 1,000 requests, one after another, bodies summed
 #   rig_http_concurrent URL 100       # 100 requests at once: how many came back whole
-#   rig_http_send ADDR PORT < REQUEST # raw bytes in, the response's status line out
+#   rig_http_send ADDR PORT < <(printf 'GET...') # raw bytes in, the response out
 #   rig_net_vif                       # the domain's backend interfaces (vifD.N)
 #   rig_net_attach 'mac=00:16:3e:00:00:02' # xl network-attach, on xenbr0 by default
 #   rig_net_detach 1                  # xl network-detach by device id or MAC
+#   rig_net_detach_during URL 1       # the same while URL is being fetched
 #   rig_net_peer 00:16:3e:0a:00:02 /tmp/www # a stand-in host on the bridge (below)
 #
 # The functions log what they found and return 1, with a line that says why, when it
@@ -78,7 +79,7 @@ rig__net_lease() {
 # vif setting), or else the one the DHCP server leased to its MAC. The ping keeps a
 # lease that an earlier domain with the same MAC left from counting.
 rig_net_wait_ip() {
-    local who=${1:-} timeout=${2:-60} mac static="" ip="" deadline
+    local who=${1:-} timeout=${2:-60} mac static="" ip="" deadline how
     if [[ ${who,,} =~ ^([0-9a-f]{2}:){5}[0-9a-f]{2}$ ]]; then
         mac=${who,,}
     else
@@ -92,7 +93,8 @@ rig_net_wait_ip() {
         ip=${static:-$(rig__net_lease "$mac")}
         if [ -n "$ip" ] && rig__exec ping -c 1 -W 1 "$ip" >/dev/null 2>&1; then
             RIG_NET_IP=$ip
-            rig_log "$who has address $ip (${static:+static}${static:-DHCP})"
+            if [ -n "$static" ]; then how=static; else how=DHCP; fi
+            rig_log "$who has address $ip ($how)"
             return 0
         fi
         rig__clock
@@ -128,15 +130,16 @@ rig_ping() {
     [ "$RIG_PING_ANSWERED" -gt 0 ] || { rig_log "error: $addr answered no ping"; return 1; }
 }
 
-# rig_http_get URL [TIMEOUT]
-# Fetches URL with busybox wget (giving up after TIMEOUT seconds, default 30: with
-# wget's own -T, busybox 1.35's wget crashes), logs "rig: GET URL: N bytes, sha256 SUM" and sets RIG_HTTP_BYTES and
-# RIG_HTTP_SUM. Returns 1 on an error or a status other than 2xx.
-rig_http_get() {
-    local url=$1 timeout=${2:-30} body err
+# rig__http_fetch WHAT TIMEOUT URL...: fetches the URLs one after another into one
+# body (busybox wget, a connection each, giving up after TIMEOUT seconds: with wget's
+# own -T, busybox 1.35's wget crashes), logs "rig: WHAT: N bytes, sha256 SUM" and sets
+# RIG_HTTP_BYTES and RIG_HTTP_SUM. Returns 1 on an error or a status other than 2xx.
+rig__http_fetch() {
+    local what=$1 timeout=$2 body err
+    shift 2
     body=$(mktemp /tmp/rig-http.XXXXXX) || return 1
-    if ! err=$(rig__exec timeout "$timeout" wget -q -O "$body" "$url" 2>&1); then
-        rig_log "error: GET $url failed: ${err:-no reason given}"
+    if ! err=$(rig__exec timeout "$timeout" wget -q -O "$body" "$@" 2>&1); then
+        rig_log "error: $what failed: ${err:-no reason given}"
         rm -f "$body"
         return 1
     fi
@@ -144,7 +147,14 @@ rig_http_get() {
     RIG_HTTP_SUM=$(sha256sum <"$body")
     RIG_HTTP_SUM=${RIG_HTTP_SUM%% *}
     rm -f "$body"
-    rig_log "GET $url: $RIG_HTTP_BYTES bytes, sha256 $RIG_HTTP_SUM"
+    rig_log "$what: $RIG_HTTP_BYTES bytes, sha256 $RIG_HTTP_SUM"
+}
+
+# rig_http_get URL [TIMEOUT]
+# Fetches URL (within TIMEOUT seconds, default 30), logs "rig: GET URL: N bytes,
+# sha256 SUM" and sets RIG_HTTP_BYTES and RIG_HTTP_SUM.
+rig_http_get() {
+    rig__http_fetch "GET $1" "${2:-30}" "$1"
 }
 
 # rig_http_get_many URL COUNT [TIMEOUT]
@@ -152,19 +162,9 @@ rig_http_get() {
 # of URL: N bytes, sha256 SUM" over the bodies one after another, and sets
 # RIG_HTTP_BYTES and RIG_HTTP_SUM to that. TIMEOUT (default 300 s) is for all of them.
 rig_http_get_many() {
-    local url=$1 count=$2 timeout=${3:-300} urls=() i body
-    for ((i = 0; i < count; i++)); do urls+=("$url"); done
-    body=$(mktemp /tmp/rig-http.XXXXXX) || return 1
-    if ! rig__exec timeout "$timeout" wget -q -O "$body" "${urls[@]}"; then
-        rig_log "error: $count GETs of $url failed"
-        rm -f "$body"
-        return 1
-    fi
-    RIG_HTTP_BYTES=$(stat -c %s "$body")
-    RIG_HTTP_SUM=$(sha256sum <"$body")
-    RIG_HTTP_SUM=${RIG_HTTP_SUM%% *}
-    rm -f "$body"
-    rig_log "$count GETs of $url: $RIG_HTTP_BYTES bytes, sha256 $RIG_HTTP_SUM"
+    local urls=() i
+    for ((i = 0; i < $2; i++)); do urls+=("$1"); done
+    rig__http_fetch "$2 GETs of $1" "${3:-300}" "${urls[@]}"
 }
 
 # rig_http_concurrent URL COUNT [TIMEOUT]
@@ -191,11 +191,13 @@ rig_http_concurrent() {
     [ "$whole" -eq "$count" ]
 }
 
-# rig_http_send ADDR PORT [TIMEOUT] < REQUEST
+# rig_http_send ADDR PORT [TIMEOUT] < <(COMMAND)
 # Sends what stdin holds to ADDR:PORT as it is (busybox nc; a request the server
-# should refuse, or a large upload streamed from a pipe), logs "rig: ADDR:PORT
+# should refuse, or a large upload streamed from a command), logs "rig: ADDR:PORT
 # answered: STATUS LINE" and sets RIG_HTTP_STATUS to the status line and
-# RIG_HTTP_BODY to the rest of the response after its headers. TIMEOUT: 60 s.
+# RIG_HTTP_BODY to the rest of the response after its headers. TIMEOUT: 60 s. Feed
+# it by redirection, not through a pipe, which would run it in a subshell whose
+# globals are lost.
 rig_http_send() {
     local addr=$1 port=$2 timeout=${3:-60} out
     out=$(timeout "$timeout" nc "$addr" "$port" | tr -d '\r') || true
@@ -230,6 +232,28 @@ rig_net_detach() {
     rig__dom "${2:-}" || return 1
     rig_run xl network-detach "$RIG__D" "${1:?rig_net_detach DEVID|MAC [NAME]}" ||
         { rig_log "error: xl network-detach $RIG__D $1 failed"; return 1; }
+}
+
+# rig_net_detach_during URL DEVID|MAC [NAME]
+# Starts fetching URL (a long transfer), detaches the vif 3 s later, gives the fetch
+# 10 s more to end (dom0's side of the connection only times out: nothing answers
+# there any more), and logs "rig: the transfer of URL ended with status N once its
+# vif was detached". Returns 1 when the detach failed or the transfer succeeded.
+rig_net_detach_during() {
+    local url=$1 who=$2 pid status
+    timeout 300 wget -q -O /dev/null "$url" &
+    pid=$!
+    rig__sleep 3
+    if ! rig_net_detach "$who" "${3:-}"; then
+        kill "$pid" 2>/dev/null
+        return 1
+    fi
+    rig__sleep 10
+    kill "$pid" 2>/dev/null
+    wait "$pid"
+    status=$?
+    rig_log "the transfer of $url ended with status $status once its vif was detached"
+    [ "$status" -ne 0 ]
 }
 
 # rig_net_peer MAC [WWW_DIR]
