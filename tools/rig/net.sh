@@ -173,12 +173,14 @@ rig_http_get_many() {
 # body has the same sum (else "... N whole, M different bodies"), and sets
 # RIG_HTTP_SUM to it. Returns 1 unless all COUNT came back whole and alike.
 rig_http_concurrent() {
-    local url=$1 count=$2 timeout=${3:-120} dir i whole=0 sums
+    local url=$1 count=$2 timeout=${3:-120} dir i whole=0 sums pids=()
     dir=$(mktemp -d /tmp/rig-http.XXXXXX) || return 1
     for ((i = 0; i < count; i++)); do
         { timeout "$timeout" wget -q -O "$dir/$i" "$url" 2>/dev/null && touch "$dir/$i.ok"; } &
+        pids+=($!)
     done
-    wait
+    # These only: the scenario's shell has other children that never end.
+    wait "${pids[@]}"
     for ((i = 0; i < count; i++)); do [ -e "$dir/$i.ok" ] && whole=$((whole + 1)); done
     sums=$(for ((i = 0; i < count; i++)); do [ -e "$dir/$i.ok" ] && sha256sum <"$dir/$i"; done | sort -u)
     rm -rf "$dir"
