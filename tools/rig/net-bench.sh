@@ -40,10 +40,11 @@ netbench__ab() {
     netbench__say "$col $key $rps"
 }
 
-# netbench_measure COLUMN ADDR: every figure but the memory one, from dom0 against the
-# domain at ADDR.
+# netbench_measure COLUMN ADDR PAGE LARGE: every figure but the memory one, from dom0
+# against the domain at ADDR; ab fetches PAGE (a path whose body is always the same
+# length: ab counts a response of another length as failed) and LARGE (a few MiB).
 netbench_measure() {
-    local col=$1 addr=$2 out tx rx rate
+    local col=$1 addr=$2 page=$3 large=$4 out tx rx rate
     if rig_ping "$addr" 100 0.1; then
         netbench__say "$col ping_min_ms $RIG_PING_MIN"
         netbench__say "$col ping_avg_ms $RIG_PING_AVG"
@@ -60,10 +61,10 @@ netbench_measure() {
     netbench__say "$col tcp_tx_mbps ${tx:-failed: $(tail -n 1 <<<"$out")}"
     netbench__say "$col tcp_rx_mbps ${rx:-failed: $(tail -n 1 <<<"$out")}"
 
-    netbench__ab "$col" http_rps "http://$addr/" -t "$NETBENCH_SECONDS" -c 10
-    netbench__ab "$col" http_keepalive_rps "http://$addr/" -k -t "$NETBENCH_SECONDS" -c 10
+    netbench__ab "$col" http_rps "http://$addr$page" -t "$NETBENCH_SECONDS" -c 10
+    netbench__ab "$col" http_keepalive_rps "http://$addr$page" -k -t "$NETBENCH_SECONDS" -c 10
 
-    out=$(rig__exec timeout 300 ab -q -n 3 -c 1 "http://$addr/large" 2>&1)
+    out=$(rig__exec timeout 300 ab -q -n 3 -c 1 "http://$addr$large" 2>&1)
     rate=$(sed -n 's/^Transfer rate: *\([0-9.]*\) .*/\1/p' <<<"$out")
     if [ -n "$rate" ]; then
         netbench__say "$col http_large_mbps $(awk -v k="$rate" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }')"
@@ -72,16 +73,16 @@ netbench_measure() {
     fi
 }
 
-# netbench_memory COLUMN CFG MIB...: creates the domain of CFG with each memory size in
-# turn (largest first) until one fails to serve 100 concurrent HTTP connections (ab:
-# 200 requests, 100 at a time, none failed); says the smallest that did.
+# netbench_memory COLUMN CFG PAGE MIB...: creates the domain of CFG with each memory
+# size in turn (largest first) until one fails to serve 100 concurrent HTTP connections
+# (ab: 200 requests of PAGE, 100 at a time, none failed); says the smallest that did.
 netbench_memory() {
-    local col=$1 cfg=$2 mib best="" out
-    shift 2
+    local col=$1 cfg=$2 page=$3 mib best="" out
+    shift 3
     for mib; do
         rig_create "$cfg" "memory=$mib" || break
         if rig_net_wait_ip "" 60; then
-            out=$(rig__exec timeout 120 ab -q -n 200 -c 100 "http://$RIG_NET_IP/" 2>&1)
+            out=$(rig__exec timeout 120 ab -q -n 200 -c 100 "http://$RIG_NET_IP$page" 2>&1)
             grep -E '^(Complete|Failed) requests' <<<"$out"
         else
             out=""
