@@ -6,6 +6,7 @@
 #   make run        set up what is missing, boot hello as a domU under Xen and xl in QEMU
 #   make run-dom0   the same with hello as Xen's only domain (no Linux, no xl)
 #   make test       set up what is missing, run every test tier
+#   make test-slow  the same for the full-rig scenarios that take minutes each
 #   make bench      print image sizes, boot times and micro-benchmark figures, beside those
 #                   of the image of git revision BASELINE (BASELINE= for this tree's alone),
 #                   then block I/O beside a Linux domU's (BENCH_BLOCK=0 skips that part)
@@ -172,7 +173,7 @@ endif
 
 IMAGES := $(APPS) tests $(APP_NAME)
 
-.PHONY: all clean FORCE run run-dom0 test bench format format-check unit-test tour-check dom0-test setup \
+.PHONY: all clean FORCE run run-dom0 test test-slow bench format format-check unit-test tour-check dom0-test setup \
 	kernel-lib install
 all: $(foreach i,$(IMAGES),$(O)/$(i).elf)
 ifdef APP
@@ -333,6 +334,12 @@ tour-check:
 
 test: setup
 	$(ROOT)/tests/run-all $(O)
+
+# The full-rig scenarios that take minutes each (tests/stack/run --slow); CI runs
+# them after make test.
+test-slow: setup
+	$(MAKE) -s -C $(ROOT) O=$(O) all
+	$(ROOT)/tests/stack/run --slow $(O)
 
 # The last commit before the boot timeline and the quiet start of day.
 BASELINE ?= 39920ad
