@@ -12,6 +12,7 @@
 
 #define CONNECTION_IN_SIZE 2048
 #define LISTEN_BACKLOG     16
+#define RETRY_SEND_MS      50
 
 struct connection {
     int fd; /* -1: the slot is free */
@@ -146,10 +147,15 @@ static bool connection_progress(struct connection *c)
     return !(c->peer_closed && session_wants_input(s));
 }
 
-/* Fill fds with what each connection waits for; returns how many entries. */
-static unsigned int poll_set(int listen_fd)
+/*
+ * Fill fds with what each connection waits for; returns how many entries, and in
+ * *sending whether a connection has output waiting.
+ */
+static unsigned int poll_set(int listen_fd, bool *sending)
 {
     unsigned int n = 1;
+
+    *sending = false;
 
     fds[0].fd = listen_fd;
     fds[0].events = POLLIN;
@@ -162,8 +168,10 @@ static unsigned int poll_set(int listen_fd)
             continue;
         if (!c->peer_closed && c->in_len < sizeof(c->in) && session_wants_input(&c->session))
             events |= POLLIN;
-        if (session_output(&c->session, &out))
+        if (session_output(&c->session, &out)) {
             events |= POLLOUT;
+            *sending = true;
+        }
         fds[n].fd = c->fd;
         fds[n].events = events;
         fds[n].revents = 0;
@@ -178,9 +186,15 @@ int server_run(int listen_fd)
     for (unsigned int i = 0; i < SERVER_MAX_CONNECTIONS; i++)
         connections[i].fd = -1;
     for (;;) {
-        unsigned int n = poll_set(listen_fd);
+        bool sending;
+        unsigned int n = poll_set(listen_fd, &sending);
 
-        if (poll(fds, n, -1) < 0) {
+        /*
+         * lwIP says a socket is writable again only once its own data is acknowledged:
+         * a send it refused because other connections held every segment would wait
+         * for ever. So while output waits, every connection tries again now and then.
+         */
+        if (poll(fds, n, sending ? RETRY_SEND_MS : -1) < 0) {
             if (errno == EINTR)
                 continue;
             return -1;
