@@ -30,6 +30,9 @@ static struct boot_step {
     uint64_t tsc;
 } steps[MAX_STEPS];
 static unsigned int nr_steps;
+/* The vCPU's runstate at the first step: what it did since is printed with the steps. */
+static struct xen_vcpu_times vcpu_at_start;
+static bool have_vcpu_at_start;
 
 bool boot_verbose(void)
 {
@@ -38,6 +41,8 @@ bool boot_verbose(void)
 
 void boot_step_done(const char *step)
 {
+    if (nr_steps == 0)
+        have_vcpu_at_start = xen_vcpu_times(&vcpu_at_start) == 0;
     if (nr_steps < MAX_STEPS)
         steps[nr_steps++] = (struct boot_step){step, rdtsc()};
 }
@@ -53,7 +58,7 @@ static uint64_t us_since_start(uint64_t tsc)
  * since Xen booted), which Xen's console_timestamps=boot prints on its lines too: so
  * the time from Xen's hand-over can be read without any delay of the serial line.
  */
-static void timeline_print(void)
+static void timeline_print(const struct xen_vcpu_times *vcpu)
 {
     uint64_t before = boot_tsc, now_tsc = rdtsc(), now_ns = xen_system_time_ns();
     unsigned int i;
@@ -67,6 +72,14 @@ static void timeline_print(void)
     printk("  on Xen's clock: _start at %lu us, %s at %lu us\n",
            (now_ns - xen_tsc_to_ns(now_tsc - boot_tsc)) / 1000, steps[nr_steps - 1].name,
            (now_ns - xen_tsc_to_ns(now_tsc - before)) / 1000);
+    /* With a physical CPU shared (a domU beside a busy dom0), the time above includes
+     * Xen running other vCPUs: the vCPU's runstate tells the two apart. */
+    if (vcpu)
+        printk("  the vCPU from %s to app_main: running %lu us, waiting for a CPU %lu us, "
+               "blocked %lu us\n",
+               steps[0].name, (vcpu->running_ns - vcpu_at_start.running_ns) / 1000,
+               (vcpu->runnable_ns - vcpu_at_start.runnable_ns) / 1000,
+               (vcpu->blocked_ns - vcpu_at_start.blocked_ns) / 1000);
 }
 
 /*
@@ -96,9 +109,11 @@ static void memory_in_use_print(void)
 void boot_report(void)
 {
     uint64_t up_us = us_since_start(rdtsc());
+    struct xen_vcpu_times vcpu;
+    bool have_vcpu = (verbose || timeline) && have_vcpu_at_start && xen_vcpu_times(&vcpu) == 0;
 
     if (verbose || timeline)
-        timeline_print();
+        timeline_print(have_vcpu ? &vcpu : NULL);
     if (verbose)
         memory_in_use_print();
     if (quiet)

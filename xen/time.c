@@ -74,6 +74,19 @@ uint64_t xen_wallclock_ns(void)
     return sec * NSEC_PER_SEC + nsec + xen_system_time_ns();
 }
 
+int xen_vcpu_times(struct xen_vcpu_times *out)
+{
+    struct vcpu_runstate_info r;
+    int rc = hypercall_vcpu_op(VCPUOP_get_runstate_info, 0, &r);
+
+    if (rc)
+        return rc;
+    *out = (struct xen_vcpu_times){.running_ns = r.time[RUNSTATE_running],
+                                   .runnable_ns = r.time[RUNSTATE_runnable],
+                                   .blocked_ns = r.time[RUNSTATE_blocked]};
+    return 0;
+}
+
 static void (*timer_fn)(void);
 
 static void timer_virq(evtchn_port_t port, void *arg)

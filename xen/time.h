@@ -20,6 +20,17 @@ uint64_t xen_system_time_ns(void);
 uint64_t xen_wallclock_ns(void);
 
 /*
+ * Where this vCPU's time went since it was created, in nanoseconds (the runstate Xen
+ * keeps per vCPU, xen/vcpu.h): running, waiting for a physical CPU that Xen gave to
+ * another vCPU (runnable), and blocked in Xen with nothing to do. Wall time on a
+ * shared CPU is their sum; what the kernel costs is `running`.
+ */
+struct xen_vcpu_times {
+    uint64_t running_ns, runnable_ns, blocked_ns;
+};
+int xen_vcpu_times(struct xen_vcpu_times *out);
+
+/*
  * The vCPU's one-shot timer: VIRQ_TIMER fires once system time reaches deadline_ns
  * (at once if it already has). One deadline at a time; 0 cancels it. xen_timer_init
  * turns off the periodic tick Xen gives PV vCPUs by default, binds VIRQ_TIMER and

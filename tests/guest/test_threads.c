@@ -2,9 +2,7 @@
  * Threads, the scheduler and the synchronisation primitives, against the real
  * hypervisor. The tests run in the "main" thread (kernel/start_kernel.c).
  */
-#include <xen/vcpu.h>
 
-#include "arch/hypercall.h"
 #include "arch/page.h"
 #include "arch/pagetable.h"
 #include "kernel/mutex.h"
@@ -386,11 +384,11 @@ KERNEL_TEST(event_handler_wakes_a_thread)
 
 static uint64_t running_ns(void)
 {
-    struct vcpu_runstate_info r;
+    struct xen_vcpu_times t;
 
-    if (hypercall_vcpu_op(VCPUOP_get_runstate_info, 0, &r))
+    if (xen_vcpu_times(&t))
         return 0;
-    return r.time[RUNSTATE_running];
+    return t.running_ns;
 }
 
 /* Idle blocks the vCPU in Xen: a sleeping domain must use (almost) no CPU. */
