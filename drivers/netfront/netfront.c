@@ -21,8 +21,6 @@
 
 /* How long a vif whose backend closes gets to finish the transmits in flight. */
 #define CLOSE_TIMEOUT_NS (2 * NSEC_PER_SEC)
-/* How often a vif's thread looks for a request to close, between backend events. */
-#define CLOSE_POLL_NS (100 * NSEC_PER_MSEC)
 /* An Ethernet header: two MAC addresses and the type. */
 #define ETH_HEADER_BYTES 14
 
@@ -142,13 +140,10 @@ static void vif_thread(void *arg)
             nf_vif_close(nf, nf->close_why, xen_system_time_ns() + CLOSE_TIMEOUT_NS);
             break;
         }
-        /* A short wait, so that a request to close is seen soon. */
-        rc = xenstore_watch_wait(&nf->xb.watch, xen_system_time_ns() + CLOSE_POLL_NS);
-        if (rc == -ETIMEDOUT) {
-            rc = 0;
-            continue;
-        }
-        if (rc || xenbus_read_backend_state(&nf->xb, &s) != 0)
+        /* The backend's state changed, or netfront_close_all fired the watch to ask for a
+         * close. */
+        rc = xenstore_watch_wait(&nf->xb.watch, 0);
+        if (rc || nf->close_why || xenbus_read_backend_state(&nf->xb, &s) != 0)
             continue;
         if (s == XenbusStateClosing || s == XenbusStateClosed || s == XenbusStateUnknown)
             nf_vif_close(nf,
@@ -181,8 +176,10 @@ int netfront_close_all(uint64_t deadline_ns)
     {
         struct netfront *nf = list_entry(n, struct netfront, link);
 
-        if (!nf->close_why)
+        if (!nf->close_why) {
             nf->close_why = "the domain closes its interfaces";
+            xenstore_watch_fire(&nf->xb.watch);
+        }
     }
     return wait_event_deadline(&closed_wq, all_closed(), deadline_ns) ? 0 : -ETIMEDOUT;
 }
