@@ -4,6 +4,7 @@
  * (/bytes?n=N from it, POST /upload to it, checked by SHA-256).
  *
  *   httpd-port=8080    listen on another port than 80
+ *   httpd-timeout=60   close a connection idle for 60 s, not 30 (0: never)
  *
  * The TCP/IP stack is started and given an address here; everything after that
  * is plain BSD sockets (server.c), beside an iperf 2 server (iperf.c) for
@@ -22,6 +23,10 @@
 
 static unsigned long port = SERVER_DEFAULT_PORT;
 KERNEL_PARAM_ULONG(port, "httpd-port", "TCP port the HTTP server listens on");
+static unsigned long timeout_s = SERVER_DEFAULT_TIMEOUT;
+KERNEL_PARAM_ULONG(
+    timeout_s, "httpd-timeout",
+    "seconds an HTTP connection may stay idle or take over a request head (0: no limit)");
 
 int app_main(void)
 {
@@ -44,12 +49,12 @@ int app_main(void)
         printk("httpd: cannot listen on port %lu\n", port);
         return 1;
     }
-    printk("httpd: listening on port %lu\n", port);
+    printk("httpd: listening on port %lu, IPv4 and IPv6\n", port);
     if (iperf_start())
         printk("httpd: iperf 2 server on port 5001\n");
     else
         printk("httpd: no room for the iperf 2 server\n");
-    server_run(fd);
+    server_run(fd, (uint64_t)timeout_s * 1000);
     printk("httpd: poll failed; stopping\n");
     return 1;
 }
