@@ -1,8 +1,10 @@
 /*
  * The throughput service beside the HTTP server: an iperf 2 server (lwIP's lwiperf,
- * port 5001, IPv4 and IPv6 alike) that dom0's `iperf -c` measures, one direction or
- * both (-r). lwiperf runs on lwIP's raw API, in the stack's own thread: it is started
- * under the core lock, and its report comes from there.
+ * port 5001) that dom0's `iperf -c` measures, one direction or both (-r). lwiperf
+ * runs on lwIP's raw API, in the stack's own thread: it is started under the core
+ * lock, and its report comes from there. IPv4 only: lwiperf could listen on both
+ * (IP_ANY_TYPE), but lwIP's listener of both types is the one the HTTP server had to
+ * give up (server.h).
  */
 #include "lib/printk.h"
 #include "lwip/apps/lwiperf.h"
@@ -41,7 +43,7 @@ bool iperf_start(void)
     void *session;
 
     LOCK_TCPIP_CORE();
-    session = lwiperf_start_tcp_server(IP_ANY_TYPE, LWIPERF_TCP_PORT_DEFAULT, report, NULL);
+    session = lwiperf_start_tcp_server_default(report, NULL);
     UNLOCK_TCPIP_CORE();
     return session != NULL;
 }

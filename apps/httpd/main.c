@@ -30,7 +30,7 @@ KERNEL_PARAM_ULONG(
 
 int app_main(void)
 {
-    int fd;
+    int listen_fds[SERVER_LISTENERS];
 
     if (port == 0 || port > 65535) {
         printk("httpd: port %lu is not a TCP port\n", port);
@@ -44,17 +44,19 @@ int app_main(void)
         printk("httpd: no address after %u s\n", (unsigned int)(ADDRESS_TIMEOUT_NS / NSEC_PER_SEC));
         return 1;
     }
-    fd = server_listen(port);
-    if (fd < 0) {
+    if (server_listen(port, listen_fds) == 0) {
         printk("httpd: cannot listen on port %lu\n", port);
         return 1;
     }
-    printk("httpd: listening on port %lu, IPv4 and IPv6\n", port);
+    printk("httpd: listening on port %lu, %s\n", port,
+           listen_fds[0] < 0   ? "IPv6 only"
+           : listen_fds[1] < 0 ? "IPv4 only"
+                               : "IPv4 and IPv6");
     if (iperf_start())
         printk("httpd: iperf 2 server on port 5001\n");
     else
         printk("httpd: no room for the iperf 2 server\n");
-    server_run(fd, (uint64_t)timeout_s * 1000);
+    server_run(listen_fds, (uint64_t)timeout_s * 1000);
     printk("httpd: poll failed; stopping\n");
     return 1;
 }

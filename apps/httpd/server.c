@@ -31,8 +31,9 @@ struct connection {
 };
 
 static struct connection connections[SERVER_MAX_CONNECTIONS];
-/* fds[0] is the listening socket; fds[i] is polled_connections[i - 1]'s. */
-static struct pollfd fds[SERVER_MAX_CONNECTIONS + 1];
+/* fds[0..SERVER_LISTENERS) are the listening sockets; fds[SERVER_LISTENERS + i] is
+ * polled_connections[i]'s. */
+static struct pollfd fds[SERVER_LISTENERS + SERVER_MAX_CONNECTIONS];
 static struct connection *polled_connections[SERVER_MAX_CONNECTIONS];
 static struct server_stats stats;
 static uint64_t requests_of_closed; /* answered on connections now closed */
@@ -41,15 +42,15 @@ static uint64_t timeout;            /* ms; 0: none */
 /* A socket of family listening at addr (len bytes), or -1. */
 static int listen_at(int family, const void *addr, socklen_t len)
 {
-    int fd = socket(family, SOCK_STREAM, 0), one = 1, zero = 0;
+    int fd = socket(family, SOCK_STREAM, 0), one = 1;
 
     if (fd < 0)
         return -1;
     /* So that a restarted server need not wait out the old one's connections. */
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    /* IPv4 too, on the same socket: lwIP and Linux both serve it so when asked. */
+    /* IPv6 only: IPv4 has a socket of its own (server.h says why). */
     if (family == AF_INET6)
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
     if (bind(fd, addr, len) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
         sock_close(fd);
         return -1;
@@ -57,23 +58,26 @@ static int listen_at(int family, const void *addr, socklen_t len)
     return fd;
 }
 
-int server_listen(unsigned int port)
+unsigned int server_listen(unsigned int port, int listen_fds[SERVER_LISTENERS])
 {
-    struct sockaddr_in6 any6;
     struct sockaddr_in any4;
-    int fd;
+    struct sockaddr_in6 any6;
+    socklen_t len = sizeof(any4);
 
-    memset(&any6, 0, sizeof(any6)); /* the address :: */
-    any6.sin6_family = AF_INET6;
-    any6.sin6_port = htons(port);
-    fd = listen_at(AF_INET6, &any6, sizeof(any6));
-    if (fd >= 0)
-        return fd;
     memset(&any4, 0, sizeof(any4));
     any4.sin_family = AF_INET;
     any4.sin_port = htons(port);
     any4.sin_addr.s_addr = htonl(INADDR_ANY);
-    return listen_at(AF_INET, &any4, sizeof(any4));
+    listen_fds[0] = listen_at(AF_INET, &any4, sizeof(any4));
+    /* Port 0 (any free port): IPv6 takes the one IPv4 was given. */
+    if (listen_fds[0] >= 0 && port == 0 &&
+        getsockname(listen_fds[0], (struct sockaddr *)&any4, &len) == 0)
+        port = ntohs(any4.sin_port);
+    memset(&any6, 0, sizeof(any6)); /* the address :: */
+    any6.sin6_family = AF_INET6;
+    any6.sin6_port = htons(port);
+    listen_fds[1] = listen_at(AF_INET6, &any6, sizeof(any6));
+    return (listen_fds[0] >= 0) + (listen_fds[1] >= 0);
 }
 
 void server_stats(struct server_stats *out)
@@ -90,18 +94,14 @@ static bool would_block(void)
     return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
 }
 
-/* The peer's address and port as the log shows them; an IPv4 one mapped into IPv6 as IPv4. */
+/* The peer's address and port as the log shows them. */
 static void peer_text(const struct sockaddr_storage *addr, char *buf, size_t size)
 {
-    static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)addr;
     const struct sockaddr_in *a4 = (const struct sockaddr_in *)addr;
     char ip[INET6_ADDRSTRLEN];
 
-    if (addr->ss_family == AF_INET6 && memcmp(a6->sin6_addr.s6_addr, v4_mapped, 12) == 0 &&
-        sock_ntop(AF_INET, a6->sin6_addr.s6_addr + 12, ip, sizeof(ip)))
-        snprintf(buf, size, "%s:%u", ip, ntohs(a6->sin6_port));
-    else if (addr->ss_family == AF_INET6 && sock_ntop(AF_INET6, &a6->sin6_addr, ip, sizeof(ip)))
+    if (addr->ss_family == AF_INET6 && sock_ntop(AF_INET6, &a6->sin6_addr, ip, sizeof(ip)))
         snprintf(buf, size, "[%s]:%u", ip, ntohs(a6->sin6_port));
     else if (addr->ss_family == AF_INET && sock_ntop(AF_INET, &a4->sin_addr, ip, sizeof(ip)))
         snprintf(buf, size, "%s:%u", ip, ntohs(a4->sin_port));
@@ -243,16 +243,20 @@ static bool connection_expire(struct connection *c, uint64_t now)
  * *sending whether a connection has output waiting, and in *wait_ms how long poll
  * may wait before a connection's time is up (-1: no limit).
  */
-static unsigned int poll_set(int listen_fd, bool *sending, int *wait_ms)
+static unsigned int poll_set(const int listen_fds[SERVER_LISTENERS], bool *sending, int *wait_ms)
 {
-    unsigned int n = 1;
+    unsigned int n = SERVER_LISTENERS;
     uint64_t now = sock_now_ms();
 
     *sending = false;
     *wait_ms = -1;
 
-    fds[0].fd = listen_fd;
-    fds[0].events = POLLIN;
+    /* A listener that is -1 is passed over by poll. */
+    for (unsigned int i = 0; i < SERVER_LISTENERS; i++) {
+        fds[i].fd = listen_fds[i];
+        fds[i].events = POLLIN;
+        fds[i].revents = 0;
+    }
     for (unsigned int i = 0; i < SERVER_MAX_CONNECTIONS; i++) {
         struct connection *c = &connections[i];
         const char *out;
@@ -275,13 +279,13 @@ static unsigned int poll_set(int listen_fd, bool *sending, int *wait_ms)
         fds[n].fd = c->fd;
         fds[n].events = events;
         fds[n].revents = 0;
-        polled_connections[n - 1] = c;
+        polled_connections[n - SERVER_LISTENERS] = c;
         n++;
     }
     return n;
 }
 
-int server_run(int listen_fd, uint64_t timeout_ms)
+int server_run(const int listen_fds[SERVER_LISTENERS], uint64_t timeout_ms)
 {
     timeout = timeout_ms;
     for (unsigned int i = 0; i < SERVER_MAX_CONNECTIONS; i++)
@@ -289,7 +293,7 @@ int server_run(int listen_fd, uint64_t timeout_ms)
     for (;;) {
         bool sending;
         int wait_ms;
-        unsigned int n = poll_set(listen_fd, &sending, &wait_ms);
+        unsigned int n = poll_set(listen_fds, &sending, &wait_ms);
 
         /*
          * lwIP says a socket is writable again only once its own data is acknowledged:
@@ -303,8 +307,8 @@ int server_run(int listen_fd, uint64_t timeout_ms)
                 continue;
             return -1;
         }
-        for (unsigned int i = 1; i < n; i++) {
-            struct connection *c = polled_connections[i - 1];
+        for (unsigned int i = SERVER_LISTENERS; i < n; i++) {
+            struct connection *c = polled_connections[i - SERVER_LISTENERS];
             bool ok = true;
 
             if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
@@ -312,7 +316,8 @@ int server_run(int listen_fd, uint64_t timeout_ms)
             if (!ok || !connection_progress(c))
                 connection_close(c);
         }
-        if (fds[0].revents & POLLIN)
-            connection_accept(listen_fd);
+        for (unsigned int i = 0; i < SERVER_LISTENERS; i++)
+            if (listen_fds[i] >= 0 && (fds[i].revents & POLLIN))
+                connection_accept(listen_fds[i]);
     }
 }

@@ -32,13 +32,20 @@ struct server_stats {
 };
 
 /*
- * A socket listening on TCP port, on any address, IPv4 and IPv6 alike (IPv4 only
- * where the system has no IPv6), or -1 if that fails.
+ * Sockets listening on TCP port (0: any free one), on any address: IPv4 in
+ * listen_fds[0], IPv6 in listen_fds[1], -1 where that fails (a system without IPv6).
+ * Two sockets, not one IPv6 socket that takes IPv4 too: lwIP 2.1.3 offers that
+ * (IPV6_V6ONLY off), but on the rig such a socket stopped answering new IPv4
+ * connections after a few hundred in a row. Returns how many listen.
  */
-int server_listen(unsigned int port);
+#define SERVER_LISTENERS 2
+unsigned int server_listen(unsigned int port, int listen_fds[SERVER_LISTENERS]);
 
-/* Serve connections on listen_fd until poll fails; returns -1 then. timeout_ms 0: none. */
-int server_run(int listen_fd, uint64_t timeout_ms);
+/*
+ * Serve connections on the listeners until poll fails; returns -1 then. timeout_ms
+ * is the idle timeout above; 0: none.
+ */
+int server_run(const int listen_fds[SERVER_LISTENERS], uint64_t timeout_ms);
 
 void server_stats(struct server_stats *out);
 

@@ -2,7 +2,8 @@
  * What the server needs of the system it runs on: from lwIP (lwip/sockets.h) and the
  * kernel, or from the C library when the host tests build the same server
  * (-DHTTPD_HOST_SOCKETS). Only what both provide: socket, bind, listen, accept, recv
- * and send (with MSG_DONTWAIT), setsockopt, poll, errno's EAGAIN/EWOULDBLOCK/EINTR,
+ * and send (with MSG_DONTWAIT), setsockopt, getsockname, poll, errno's
+ * EAGAIN/EWOULDBLOCK/EINTR,
  * and in both the same names for these:
  *
  *   sock_close(fd)
@@ -53,16 +54,17 @@ static inline void sock_log(const char *line)
 #include "xen/time.h"
 /* lwIP gives its calls their usual names only to whoever asks (net/lwipopts.h keeps
  * LWIP_COMPAT_SOCKETS off for the rest of the kernel): the server asks here. */
-#define socket     lwip_socket
-#define bind       lwip_bind
-#define listen     lwip_listen
-#define accept     lwip_accept
-#define recv       lwip_recv
-#define send       lwip_send
-#define setsockopt lwip_setsockopt
-#define poll       lwip_poll
-#define sock_close lwip_close
-#define sock_ntop  net_inet_ntop
+#define socket      lwip_socket
+#define bind        lwip_bind
+#define listen      lwip_listen
+#define accept      lwip_accept
+#define recv        lwip_recv
+#define send        lwip_send
+#define setsockopt  lwip_setsockopt
+#define getsockname lwip_getsockname
+#define poll        lwip_poll
+#define sock_close  lwip_close
+#define sock_ntop   net_inet_ntop
 
 static inline uint64_t sock_now_ms(void)
 {

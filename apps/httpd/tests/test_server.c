@@ -334,7 +334,7 @@ UNIT_TEST(concurrent_connections)
     CHECK_INT(answered, CONCURRENT);
 }
 
-UNIT_TEST(ipv6_is_served_on_the_same_socket)
+UNIT_TEST(ipv6_is_served_on_the_same_port)
 {
     struct client c;
     struct response r;
@@ -500,7 +500,7 @@ static const struct unit_test tests[] = {
     UNIT_ENTRY(malformed_request_gets_400_and_the_server_serves_on),
     UNIT_ENTRY(concurrent_connections),
     UNIT_ENTRY(curl_agrees),
-    UNIT_ENTRY(ipv6_is_served_on_the_same_socket),
+    UNIT_ENTRY(ipv6_is_served_on_the_same_port),
     UNIT_ENTRY(idle_connection_is_closed),
     UNIT_ENTRY(head_sent_a_byte_at_a_time_gets_408),
     UNIT_ENTRY(idle_clients_keep_newcomers_out_only_until_they_time_out),
@@ -509,24 +509,27 @@ static const struct unit_test tests[] = {
 /* A server in a child process on a free port, with timeout_ms; its pid, or -1. */
 static pid_t server_start(uint64_t timeout_ms, unsigned short *port_out)
 {
-    struct sockaddr_storage addr;
+    struct sockaddr_in addr;
     socklen_t len = sizeof(addr);
-    int fd = server_listen(0); /* any free port */
+    int fds[SERVER_LISTENERS];
     pid_t server;
 
-    if (fd < 0 || getsockname(fd, (struct sockaddr *)&addr, &len) < 0) {
+    /* Any free port; both listeners on it. */
+    if (server_listen(0, fds) == 0 || fds[0] < 0 ||
+        getsockname(fds[0], (struct sockaddr *)&addr, &len) < 0) {
         perror("server_listen");
         return -1;
     }
-    /* The same place in sockaddr_in and sockaddr_in6. */
-    *port_out = ntohs(((struct sockaddr_in *)&addr)->sin_port);
+    *port_out = ntohs(addr.sin_port);
     server = fork();
     if (server == 0) {
         /* The server ends with this test, however the test ends. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        _exit(server_run(fd, timeout_ms) == 0 ? 0 : 2);
+        _exit(server_run(fds, timeout_ms) == 0 ? 0 : 2);
     }
-    close(fd);
+    for (int i = 0; i < SERVER_LISTENERS; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
     return server;
 }
 
