@@ -37,6 +37,8 @@ const char *errno_name(int err)
         return "ENOSPC";
     case EROFS:
         return "EROFS";
+    case EPIPE:
+        return "EPIPE";
     case ERANGE:
         return "ERANGE";
     case ENOSYS:
@@ -49,6 +51,8 @@ const char *errno_name(int err)
         return "EOVERFLOW";
     case ENOTSUP:
         return "ENOTSUP";
+    case ECONNABORTED:
+        return "ECONNABORTED";
     case ECONNRESET:
         return "ECONNRESET";
     case EISCONN:

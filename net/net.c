@@ -15,6 +15,7 @@
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
 #include "lwip/tcpip.h"
+#include "net/addr_text.h"
 #include "net/netif_netfront.h"
 #include "net/stack.h"
 
@@ -136,14 +137,35 @@ static void vif_connected(struct netfront *nf, void *arg)
         printk("net: %s: no room to bring it up\n", netfront_info(nf)->name);
 }
 
+/*
+ * The link goes down only when the vif's backend is gone (net/netif_netfront.c:
+ * netfront_down): the interface's addresses go with it. lwIP aborts the TCP
+ * connections bound to an address that goes, so that their sockets fail now
+ * (ECONNABORTED) rather than when TCP gives up retransmitting, after its 12 tries
+ * with doubling waits: many minutes. With the core lock held.
+ */
+static void forget_addresses(struct netif *netif)
+{
+    dhcp_release_and_stop(netif);
+    netif_set_addr(netif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4);
+    for (s8_t i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+        netif_ip6_addr_set_state(netif, i, IP6_ADDR_INVALID);
+    printk("net: %c%c%u lost its link, and its addresses with it\n", netif->name[0], netif->name[1],
+           netif->num);
+}
+
 /* lwIP's report of an interface's change (tcpip thread, or a LOCK_TCPIP_CORE section). */
 static void report_address(struct netif *netif, netif_nsc_reason_t reason,
                            const netif_ext_callback_args_t *args)
 {
-    char text[IP6ADDR_STRLEN_MAX];
+    char text[NET_ADDR_TEXT_MAX];
 
     if (netif->name[0] == 'l' && netif->name[1] == 'o')
         return;
+    if ((reason & LWIP_NSC_LINK_CHANGED) && !args->link_changed.state) {
+        forget_addresses(netif);
+        return;
+    }
     if ((reason & (LWIP_NSC_IPV4_ADDRESS_CHANGED | LWIP_NSC_IPV4_SETTINGS_CHANGED)) &&
         !ip4_addr_isany_val(*netif_ip4_addr(netif))) {
         char mask[IP4ADDR_STRLEN_MAX], gw[IP4ADDR_STRLEN_MAX];
@@ -156,13 +178,13 @@ static void report_address(struct netif *netif, netif_nsc_reason_t reason,
     }
     if (reason & LWIP_NSC_IPV6_ADDR_STATE_CHANGED) {
         s8_t index = args->ipv6_addr_state_changed.addr_index;
-        const ip6_addr_t *addr = netif_ip6_addr(netif, index);
+        const ip_addr_t *addr = netif_ip_addr6(netif, index);
         if (!ip6_addr_isvalid(netif_ip6_addr_state(netif, index)) ||
             ip6_addr_isvalid(args->ipv6_addr_state_changed.old_state))
             return;
-        ip6addr_ntoa_r(addr, text, sizeof(text));
-        printk("net: %c%c%u has %s\n", netif->name[0], netif->name[1], netif->num, text);
-        if (!ip6_addr_islinklocal(addr))
+        printk("net: %c%c%u has %s\n", netif->name[0], netif->name[1], netif->num,
+               net_addr_text(addr, text, sizeof(text)));
+        if (!ip6_addr_islinklocal(ip_2_ip6(addr)))
             address_up = true;
     }
     if (address_up)

@@ -11,7 +11,9 @@
  * netmask=, gw=) and, when there is none, from the vif's ip= setting, else from a
  * DHCP server; later ones from their ip= setting or DHCP. Every interface has an IPv6
  * link-local address, the first also ip6= from the command line, and all take what
- * router advertisements offer. Each address is printed as it comes up.
+ * router advertisements offer. Each address is printed as it comes up (IPv6 in
+ * lowercase, net/addr_text.h). An interface whose vif goes away loses its addresses,
+ * and the TCP connections bound to them are aborted (their sockets see ECONNABORTED).
  */
 #ifndef NET_NET_H
 #define NET_NET_H

@@ -2,12 +2,15 @@
  * The throughput service beside the HTTP server: an iperf 2 server (lwIP's lwiperf,
  * port 5001) that dom0's `iperf -c` measures, one direction or both (-r). lwiperf
  * runs on lwIP's raw API, in the stack's own thread: it is started under the core
- * lock, and its report comes from there.
+ * lock, and its report comes from there. IPv4 only: lwiperf could listen on both
+ * (IP_ANY_TYPE), but lwIP's listener of both types is the one the HTTP server had to
+ * give up (server.h).
  */
 #include "lib/printk.h"
 #include "lwip/apps/lwiperf.h"
 #include "lwip/ip_addr.h"
 #include "lwip/tcpip.h"
+#include "net/addr_text.h"
 #include "apps/httpd/iperf.h"
 
 static const char *const report_names[] = {
@@ -27,10 +30,12 @@ static void report(void *arg, enum lwiperf_report_type type, const ip_addr_t *lo
     (void)local_addr;
     (void)local_port;
     (void)remote_port;
+    char text[NET_ADDR_TEXT_MAX];
+
     printk("iperf: %s %u bytes in %u ms (%u kbit/s) with %s\n",
            type < sizeof(report_names) / sizeof(report_names[0]) ? report_names[type] : "?",
            (unsigned int)bytes, (unsigned int)ms, (unsigned int)kbit_per_s,
-           ipaddr_ntoa(remote_addr));
+           net_addr_text(remote_addr, text, sizeof(text)));
 }
 
 bool iperf_start(void)

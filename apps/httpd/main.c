@@ -4,6 +4,7 @@
  * (/bytes?n=N from it, POST /upload to it, checked by SHA-256).
  *
  *   httpd-port=8080    listen on another port than 80
+ *   httpd-timeout=60   close a connection idle for 60 s, not 30 (0: never)
  *
  * The TCP/IP stack is started and given an address here; everything after that
  * is plain BSD sockets (server.c), beside an iperf 2 server (iperf.c) for
@@ -22,10 +23,14 @@
 
 static unsigned long port = SERVER_DEFAULT_PORT;
 KERNEL_PARAM_ULONG(port, "httpd-port", "TCP port the HTTP server listens on");
+static unsigned long timeout_s = SERVER_DEFAULT_TIMEOUT;
+KERNEL_PARAM_ULONG(
+    timeout_s, "httpd-timeout",
+    "seconds an HTTP connection may stay idle or take over a request head (0: no limit)");
 
 int app_main(void)
 {
-    int fd;
+    int listen_fds[SERVER_LISTENERS];
 
     if (port == 0 || port > 65535) {
         printk("httpd: port %lu is not a TCP port\n", port);
@@ -39,17 +44,19 @@ int app_main(void)
         printk("httpd: no address after %u s\n", (unsigned int)(ADDRESS_TIMEOUT_NS / NSEC_PER_SEC));
         return 1;
     }
-    fd = server_listen(port);
-    if (fd < 0) {
+    if (server_listen(port, listen_fds) == 0) {
         printk("httpd: cannot listen on port %lu\n", port);
         return 1;
     }
-    printk("httpd: listening on port %lu\n", port);
+    printk("httpd: listening on port %lu, %s\n", port,
+           listen_fds[0] < 0   ? "IPv6 only"
+           : listen_fds[1] < 0 ? "IPv4 only"
+                               : "IPv4 and IPv6");
     if (iperf_start())
         printk("httpd: iperf 2 server on port 5001\n");
     else
         printk("httpd: no room for the iperf 2 server\n");
-    server_run(fd);
+    server_run(listen_fds, (uint64_t)timeout_s * 1000);
     printk("httpd: poll failed; stopping\n");
     return 1;
 }

@@ -6,47 +6,78 @@
  * that arrives while the one before is answered) wait in the connection's buffer.
  */
 #include "lib/string.h"
+#include "lib/vsnprintf.h"
 #include "apps/httpd/session.h"
 #include "apps/httpd/sock.h"
 #include "apps/httpd/server.h"
 
 #define CONNECTION_IN_SIZE 2048
-#define LISTEN_BACKLOG     16
-#define RETRY_SEND_MS      50
+/* A burst of clients, as many as may be open at once, waits rather than retries. */
+#define LISTEN_BACKLOG SERVER_MAX_CONNECTIONS
+#define RETRY_SEND_MS  50
+/* "[ffff:...:ffff]:65535" and its NUL. */
+#define PEER_TEXT_MAX 64
 
 struct connection {
     int fd; /* -1: the slot is free */
     bool peer_closed;
+    int error;                /* errno of the call that failed, 0 if none did */
+    char peer[PEER_TEXT_MAX]; /* "10.0.0.1:41234", "[fd00::1]:41234" */
+    uint64_t moved_ms;        /* when a byte last moved either way */
+    uint64_t head_ms;         /* when the head being read began */
     size_t in_len;
     char in[CONNECTION_IN_SIZE];
     struct session session;
 };
 
 static struct connection connections[SERVER_MAX_CONNECTIONS];
-/* fds[0] is the listening socket; fds[i] is polled_connections[i - 1]'s. */
-static struct pollfd fds[SERVER_MAX_CONNECTIONS + 1];
+/* fds[0..SERVER_LISTENERS) are the listening sockets; fds[SERVER_LISTENERS + i] is
+ * polled_connections[i]'s. */
+static struct pollfd fds[SERVER_LISTENERS + SERVER_MAX_CONNECTIONS];
 static struct connection *polled_connections[SERVER_MAX_CONNECTIONS];
 static struct server_stats stats;
 static uint64_t requests_of_closed; /* answered on connections now closed */
+static uint64_t timeout;            /* ms; 0: none */
 
-int server_listen(unsigned int port)
+/* A socket of family listening at addr (len bytes), or -1. */
+static int listen_at(int family, const void *addr, socklen_t len)
 {
-    struct sockaddr_in addr;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    int fd = socket(family, SOCK_STREAM, 0), one = 1;
 
     if (fd < 0)
         return -1;
     /* So that a restarted server need not wait out the old one's connections. */
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    memset(&addr, 0, sizeof(addr));
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
+    /* IPv6 only: IPv4 has a socket of its own (server.h says why). */
+    if (family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    if (bind(fd, addr, len) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
         sock_close(fd);
         return -1;
     }
     return fd;
+}
+
+unsigned int server_listen(unsigned int port, int listen_fds[SERVER_LISTENERS])
+{
+    struct sockaddr_in any4;
+    struct sockaddr_in6 any6;
+    socklen_t len = sizeof(any4);
+
+    memset(&any4, 0, sizeof(any4));
+    any4.sin_family = AF_INET;
+    any4.sin_port = htons(port);
+    any4.sin_addr.s_addr = htonl(INADDR_ANY);
+    listen_fds[0] = listen_at(AF_INET, &any4, sizeof(any4));
+    /* Port 0 (any free port): IPv6 takes the one IPv4 was given. */
+    if (listen_fds[0] >= 0 && port == 0 &&
+        getsockname(listen_fds[0], (struct sockaddr *)&any4, &len) == 0)
+        port = ntohs(any4.sin_port);
+    memset(&any6, 0, sizeof(any6)); /* the address :: */
+    any6.sin6_family = AF_INET6;
+    any6.sin6_port = htons(port);
+    listen_fds[1] = listen_at(AF_INET6, &any6, sizeof(any6));
+    return (listen_fds[0] >= 0) + (listen_fds[1] >= 0);
 }
 
 void server_stats(struct server_stats *out)
@@ -63,8 +94,30 @@ static bool would_block(void)
     return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
 }
 
+/* The peer's address and port as the log shows them. */
+static void peer_text(const struct sockaddr_storage *addr, char *buf, size_t size)
+{
+    const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)addr;
+    const struct sockaddr_in *a4 = (const struct sockaddr_in *)addr;
+    char ip[INET6_ADDRSTRLEN];
+
+    if (addr->ss_family == AF_INET6 && sock_ntop(AF_INET6, &a6->sin6_addr, ip, sizeof(ip)))
+        snprintf(buf, size, "[%s]:%u", ip, ntohs(a6->sin6_port));
+    else if (addr->ss_family == AF_INET && sock_ntop(AF_INET, &a4->sin_addr, ip, sizeof(ip)))
+        snprintf(buf, size, "%s:%u", ip, ntohs(a4->sin_port));
+    else
+        snprintf(buf, size, "?");
+}
+
 static void connection_close(struct connection *c)
 {
+    if (c->error) {
+        char line[128];
+
+        snprintf(line, sizeof(line), "httpd: connection from %s ended: %s", c->peer,
+                 errno_name(c->error));
+        sock_log(line);
+    }
     sock_close(c->fd);
     c->fd = -1;
     stats.open--;
@@ -73,7 +126,9 @@ static void connection_close(struct connection *c)
 
 static void connection_accept(int listen_fd)
 {
-    int fd = accept(listen_fd, NULL, NULL), one = 1;
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof(addr);
+    int fd = accept(listen_fd, (struct sockaddr *)&addr, &len), one = 1;
     struct connection *c = NULL;
 
     if (fd < 0)
@@ -90,6 +145,9 @@ static void connection_accept(int listen_fd)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     c->fd = fd;
     c->peer_closed = false;
+    c->error = 0;
+    peer_text(&addr, c->peer, sizeof(c->peer));
+    c->moved_ms = sock_now_ms();
     c->in_len = 0;
     session_init(&c->session);
     stats.accepted++;
@@ -101,11 +159,16 @@ static bool connection_read(struct connection *c)
 {
     ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, MSG_DONTWAIT);
 
-    if (n > 0)
+    if (n > 0) {
         c->in_len += n;
-    else if (n == 0)
+        c->moved_ms = sock_now_ms();
+    } else if (n == 0) {
         c->peer_closed = true;
-    return n >= 0 || would_block();
+    } else if (!would_block()) {
+        c->error = errno;
+        return false;
+    }
+    return true;
 }
 
 /*
@@ -122,8 +185,13 @@ static bool connection_progress(struct connection *c)
         size_t len, used = 0;
 
         moved = false;
-        if (c->in_len && session_wants_input(s))
+        if (c->in_len && session_wants_input(s)) {
+            bool idle = session_idle(s);
+
             used = session_receive(s, c->in, c->in_len);
+            if (idle && !session_idle(s))
+                c->head_ms = sock_now_ms();
+        }
         if (used) {
             memmove(c->in, c->in + used, c->in_len - used);
             c->in_len -= used;
@@ -133,10 +201,13 @@ static bool connection_progress(struct connection *c)
         if (len) {
             ssize_t n = send(c->fd, out, len, MSG_DONTWAIT);
 
-            if (n < 0 && !would_block())
+            if (n < 0 && !would_block()) {
+                c->error = errno;
                 return false;
+            }
             if (n > 0) {
                 session_sent(s, n);
+                c->moved_ms = sock_now_ms();
                 moved = true;
             }
         }
@@ -147,25 +218,58 @@ static bool connection_progress(struct connection *c)
     return !(c->peer_closed && session_wants_input(s));
 }
 
-/*
- * Fill fds with what each connection waits for; returns how many entries, and in
- * *sending whether a connection has output waiting.
- */
-static unsigned int poll_set(int listen_fd, bool *sending)
+/* When c is closed unless it moves on (server.h): a head has this long to come whole. */
+static uint64_t connection_deadline(const struct connection *c)
 {
-    unsigned int n = 1;
+    return (session_head_partial(&c->session) ? c->head_ms : c->moved_ms) + timeout;
+}
+
+/* Close c if its time is up; a head that took too long is answered 408 first. */
+static bool connection_expire(struct connection *c, uint64_t now)
+{
+    if (!timeout || now < connection_deadline(c))
+        return false;
+    if (session_head_partial(&c->session)) {
+        session_timed_out(&c->session);
+        connection_progress(c); /* the 408, if the socket takes it now; no waiting */
+    }
+    stats.timed_out++;
+    connection_close(c);
+    return true;
+}
+
+/*
+ * Fill fds with what each connection waits for; returns how many entries, in
+ * *sending whether a connection has output waiting, and in *wait_ms how long poll
+ * may wait before a connection's time is up (-1: no limit).
+ */
+static unsigned int poll_set(const int listen_fds[SERVER_LISTENERS], bool *sending, int *wait_ms)
+{
+    unsigned int n = SERVER_LISTENERS;
+    uint64_t now = sock_now_ms();
 
     *sending = false;
+    *wait_ms = -1;
 
-    fds[0].fd = listen_fd;
-    fds[0].events = POLLIN;
+    /* A listener that is -1 is passed over by poll. */
+    for (unsigned int i = 0; i < SERVER_LISTENERS; i++) {
+        fds[i].fd = listen_fds[i];
+        fds[i].events = POLLIN;
+        fds[i].revents = 0;
+    }
     for (unsigned int i = 0; i < SERVER_MAX_CONNECTIONS; i++) {
         struct connection *c = &connections[i];
         const char *out;
         short events = 0;
 
-        if (c->fd < 0)
+        if (c->fd < 0 || connection_expire(c, now))
             continue;
+        if (timeout) {
+            uint64_t left = connection_deadline(c) - now;
+
+            if (*wait_ms < 0 || left < (uint64_t)*wait_ms)
+                *wait_ms = left > INT32_MAX ? INT32_MAX : (int)left;
+        }
         if (!c->peer_closed && c->in_len < sizeof(c->in) && session_wants_input(&c->session))
             events |= POLLIN;
         if (session_output(&c->session, &out)) {
@@ -175,32 +279,36 @@ static unsigned int poll_set(int listen_fd, bool *sending)
         fds[n].fd = c->fd;
         fds[n].events = events;
         fds[n].revents = 0;
-        polled_connections[n - 1] = c;
+        polled_connections[n - SERVER_LISTENERS] = c;
         n++;
     }
     return n;
 }
 
-int server_run(int listen_fd)
+int server_run(const int listen_fds[SERVER_LISTENERS], uint64_t timeout_ms)
 {
+    timeout = timeout_ms;
     for (unsigned int i = 0; i < SERVER_MAX_CONNECTIONS; i++)
         connections[i].fd = -1;
     for (;;) {
         bool sending;
-        unsigned int n = poll_set(listen_fd, &sending);
+        int wait_ms;
+        unsigned int n = poll_set(listen_fds, &sending, &wait_ms);
 
         /*
          * lwIP says a socket is writable again only once its own data is acknowledged:
          * a send it refused because other connections held every segment would wait
          * for ever. So while output waits, every connection tries again now and then.
          */
-        if (poll(fds, n, sending ? RETRY_SEND_MS : -1) < 0) {
+        if (sending && (wait_ms < 0 || wait_ms > RETRY_SEND_MS))
+            wait_ms = RETRY_SEND_MS;
+        if (poll(fds, n, wait_ms) < 0) {
             if (errno == EINTR)
                 continue;
             return -1;
         }
-        for (unsigned int i = 1; i < n; i++) {
-            struct connection *c = polled_connections[i - 1];
+        for (unsigned int i = SERVER_LISTENERS; i < n; i++) {
+            struct connection *c = polled_connections[i - SERVER_LISTENERS];
             bool ok = true;
 
             if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
@@ -208,7 +316,8 @@ int server_run(int listen_fd)
             if (!ok || !connection_progress(c))
                 connection_close(c);
         }
-        if (fds[0].revents & POLLIN)
-            connection_accept(listen_fd);
+        for (unsigned int i = 0; i < SERVER_LISTENERS; i++)
+            if (listen_fds[i] >= 0 && (fds[i].revents & POLLIN))
+                connection_accept(listen_fds[i]);
     }
 }

@@ -284,3 +284,18 @@ bool session_wants_input(const struct session *s)
 {
     return s->state == SESSION_READING_HEAD || s->state == SESSION_READING_BODY;
 }
+
+bool session_idle(const struct session *s)
+{
+    return s->state == SESSION_READING_HEAD && s->parser.head_len == 0;
+}
+
+bool session_head_partial(const struct session *s)
+{
+    return s->state == SESSION_READING_HEAD && s->parser.head_len > 0;
+}
+
+void session_timed_out(struct session *s)
+{
+    respond_error(s, 408, NULL, false);
+}

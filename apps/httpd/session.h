@@ -11,6 +11,10 @@
  *   session_sent(&s, n);                      // n of them are gone
  *   if (session_finished(&s)) close;
  *
+ * How long a client may take is for the caller to watch: session_idle says none of a
+ * request has come, session_head_partial that a head has begun and not ended, and
+ * session_timed_out answers a head that took too long.
+ *
  * The routes: GET or HEAD of / (the status page, HTML), /status.json (the same
  * figures as JSON), /bytes?n=N (N bytes of the pattern below); POST or PUT of
  * /upload (Content-Length bytes, answered with their SHA-256 in hex and a newline).
@@ -67,5 +71,11 @@ void session_sent(struct session *s, size_t n);
 bool session_finished(const struct session *s);
 /* Whether the session takes input now (it does not while a response is being sent). */
 bool session_wants_input(const struct session *s);
+/* Whether it waits for a request of which nothing has come yet (a kept connection). */
+bool session_idle(const struct session *s);
+/* Whether part of a request's head has come, and not the rest. */
+bool session_head_partial(const struct session *s);
+/* The head took too long to come whole: answer 408 Request Timeout, then finish. */
+void session_timed_out(struct session *s);
 
 #endif

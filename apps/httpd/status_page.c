@@ -22,7 +22,7 @@ static size_t render(char *buf, size_t size, const char *format, const struct st
         (unsigned long long)net->rx_dropped, (unsigned long long)net->tx_packets,
         (unsigned long long)net->tx_bytes, (unsigned long long)net->tx_errors, srv->open,
         (unsigned long long)srv->accepted, (unsigned long long)srv->refused,
-        (unsigned long long)srv->requests);
+        (unsigned long long)srv->timed_out, (unsigned long long)srv->requests);
 
     return n > 0 && (size_t)n < size ? (size_t)n : 0;
 }
@@ -39,7 +39,8 @@ size_t status_page_html(char *buf, size_t size, const struct status *st)
                   "<tr><th>interfaces</th><td>%u</td></tr>\n"
                   "<tr><th>received</th><td>%llu packets, %llu bytes, %llu dropped</td></tr>\n"
                   "<tr><th>sent</th><td>%llu packets, %llu bytes, %llu errors</td></tr>\n"
-                  "<tr><th>connections</th><td>%u open, %llu accepted, %llu refused</td></tr>\n"
+                  "<tr><th>connections</th><td>%u open, %llu accepted, %llu refused, %llu timed "
+                  "out</td></tr>\n"
                   "<tr><th>requests</th><td>%llu</td></tr>\n"
                   "</table>\n<p><a href=\"/status.json\">as JSON</a></p>\n</body></html>\n",
                   st);
@@ -56,6 +57,7 @@ size_t status_page_json(char *buf, size_t size, const struct status *st)
                   "   \"rx\": {\"packets\": %llu, \"bytes\": %llu, \"dropped\": %llu},\n"
                   "   \"tx\": {\"packets\": %llu, \"bytes\": %llu, \"errors\": %llu}},\n"
                   " \"httpd\": {\"connections_open\": %u, \"connections_accepted\": %llu,\n"
-                  "   \"connections_refused\": %llu, \"requests\": %llu}}\n",
+                  "   \"connections_refused\": %llu, \"connections_timed_out\": %llu,\n"
+                  "   \"requests\": %llu}}\n",
                   st);
 }

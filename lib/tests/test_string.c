@@ -234,14 +234,19 @@ UNIT_TEST(test_errno_name)
         int err;
         const char *name;
     } names[] = {
-        {EPERM, "EPERM"},           {ENOENT, "ENOENT"},       {EIO, "EIO"},
-        {E2BIG, "E2BIG"},           {EAGAIN, "EAGAIN"},       {ENOMEM, "ENOMEM"},
-        {EACCES, "EACCES"},         {EFAULT, "EFAULT"},       {EBUSY, "EBUSY"},
-        {EEXIST, "EEXIST"},         {ENODEV, "ENODEV"},       {EISDIR, "EISDIR"},
-        {EINVAL, "EINVAL"},         {ENOSPC, "ENOSPC"},       {EROFS, "EROFS"},
-        {ERANGE, "ERANGE"},         {ENOSYS, "ENOSYS"},       {ENOTEMPTY, "ENOTEMPTY"},
-        {EBADMSG, "EBADMSG"},       {EOVERFLOW, "EOVERFLOW"}, {ENOTSUP, "ENOTSUP"},
-        {ECONNRESET, "ECONNRESET"}, {ENOTCONN, "ENOTCONN"},   {ETIMEDOUT, "ETIMEDOUT"},
+        {EPERM, "EPERM"},       {ENOENT, "ENOENT"},
+        {EIO, "EIO"},           {E2BIG, "E2BIG"},
+        {EAGAIN, "EAGAIN"},     {ENOMEM, "ENOMEM"},
+        {EACCES, "EACCES"},     {EFAULT, "EFAULT"},
+        {EBUSY, "EBUSY"},       {EEXIST, "EEXIST"},
+        {ENODEV, "ENODEV"},     {EISDIR, "EISDIR"},
+        {EINVAL, "EINVAL"},     {ENOSPC, "ENOSPC"},
+        {EROFS, "EROFS"},       {ERANGE, "ERANGE"},
+        {ENOSYS, "ENOSYS"},     {ENOTEMPTY, "ENOTEMPTY"},
+        {EBADMSG, "EBADMSG"},   {EOVERFLOW, "EOVERFLOW"},
+        {ENOTSUP, "ENOTSUP"},   {ECONNRESET, "ECONNRESET"},
+        {ENOTCONN, "ENOTCONN"}, {ETIMEDOUT, "ETIMEDOUT"},
+        {EPIPE, "EPIPE"},       {ECONNABORTED, "ECONNABORTED"},
     };
 
     for (size_t i = 0; i < UNIT_COUNT(names); i++) {

@@ -3,7 +3,10 @@
  * sockets, run in a child process on a free localhost port, and driven by clients
  * written here: a keep-alive sequence, /bytes checked byte by byte and by SHA-256,
  * an upload, a malformed request answered 400 while the server serves on, and a
- * hundred connections at once, read in the reverse order of their requests. Where
+ * hundred connections at once, read in the reverse order of their requests, the same
+ * over IPv6 (where the host has it), and the idle timeout: a kept connection closed,
+ * a head sent a byte at a time answered 408, a full house of idle clients that keeps
+ * newcomers out only until it times out. Where
  * curl is installed, it checks the same as a client the test did not write would:
  * a connection kept between requests, /bytes and an upload against sha256sum.
  */
@@ -16,6 +19,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -23,12 +27,16 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "lib/tests/unit.h"
 
 #define CONCURRENT 100
+/* The idle timeout of the server the timeout tests talk to. */
+#define TIMEOUT_MS 2000
 
-static unsigned short port;
+static unsigned short port;       /* the server most tests talk to */
+static unsigned short short_port; /* the same with TIMEOUT_MS, for the timeout tests */
 
 struct client {
     int fd;
@@ -46,16 +54,44 @@ struct response {
     char start[128]; /* the body's first bytes, as a string */
 };
 
-static bool client_open(struct client *c)
+static bool client_connect(struct client *c, int family, const void *addr, socklen_t len)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
     struct timeval timeout = {.tv_sec = 20};
 
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     c->len = 0;
-    c->fd = socket(AF_INET, SOCK_STREAM, 0);
+    c->fd = socket(family, SOCK_STREAM, 0);
     setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    return c->fd >= 0 && connect(c->fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+    return c->fd >= 0 && connect(c->fd, addr, len) == 0;
+}
+
+static bool client_open_to(struct client *c, unsigned short to)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(to)};
+
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return client_connect(c, AF_INET, &addr, sizeof(addr));
+}
+
+static bool client_open(struct client *c)
+{
+    return client_open_to(c, port);
+}
+
+/* Over IPv6's loopback address ::1. */
+static bool client_open6(struct client *c)
+{
+    struct sockaddr_in6 addr = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+
+    addr.sin6_addr = in6addr_loopback;
+    return client_connect(c, AF_INET6, &addr, sizeof(addr));
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 static bool client_send(struct client *c, const void *data, size_t len)
@@ -298,6 +334,106 @@ UNIT_TEST(concurrent_connections)
     CHECK_INT(answered, CONCURRENT);
 }
 
+UNIT_TEST(ipv6_is_served_on_the_same_port)
+{
+    struct client c;
+    struct response r;
+    int probe = socket(AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in6 loop = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+
+    /* No IPv6 on this host (the server then listens on IPv4 only): nothing to check. */
+    if (probe < 0 || bind(probe, (struct sockaddr *)&loop, sizeof(loop)) < 0) {
+        printf("  the host has no IPv6 loopback: nothing checked\n");
+        if (probe >= 0)
+            close(probe);
+        return;
+    }
+    close(probe);
+    CHECK(client_open6(&c));
+    CHECK(request(&c, "GET /bytes?n=10 HTTP/1.1\r\nHost: [::1]\r\n\r\n", false, &r));
+    CHECK_INT(r.status, 200);
+    CHECK_STR(r.start, "0123456789");
+    close(c.fd);
+}
+
+UNIT_TEST(idle_connection_is_closed)
+{
+    struct client c;
+    struct response r;
+    uint64_t start;
+
+    CHECK(client_open_to(&c, short_port));
+    CHECK(request(&c, "GET /bytes?n=10 HTTP/1.1\r\nHost: t\r\n\r\n", false, &r));
+    CHECK_INT(r.status, 200);
+    start = now_ms();
+    CHECK(client_sees_close(&c));
+    CHECK(now_ms() - start >= TIMEOUT_MS - 100);
+    CHECK(now_ms() - start < TIMEOUT_MS + 5000);
+    close(c.fd);
+}
+
+UNIT_TEST(head_sent_a_byte_at_a_time_gets_408)
+{
+    const char *head = "GET / HTTP/1.1\r\nHost: t\r\n";
+    struct client c;
+    struct response r;
+    struct pollfd pfd;
+    uint64_t start = now_ms();
+    bool answered = false;
+
+    CHECK(client_open_to(&c, short_port));
+    CHECK(client_send(&c, head, strlen(head)));
+    /* A byte of a header every 200 ms: each moves, none ends the head. */
+    pfd.fd = c.fd;
+    pfd.events = POLLIN;
+    while (!answered && now_ms() - start < TIMEOUT_MS + 5000) {
+        send(c.fd, "x", 1, MSG_NOSIGNAL);
+        answered = poll(&pfd, 1, 200) > 0;
+    }
+    CHECK(answered);
+    CHECK(now_ms() - start >= TIMEOUT_MS - 100);
+    CHECK(client_response(&c, false, &r));
+    CHECK_INT(r.status, 408);
+    CHECK(r.closes);
+    CHECK(client_sees_close(&c));
+    close(c.fd);
+}
+
+UNIT_TEST(idle_clients_keep_newcomers_out_only_until_they_time_out)
+{
+    static struct client idle[SERVER_MAX_CONNECTIONS];
+    struct client c;
+    struct response r;
+    const char *text, *timed_out;
+    int opened = 0;
+
+    for (int i = 0; i < SERVER_MAX_CONNECTIONS; i++)
+        opened += client_open_to(&idle[i], short_port);
+    CHECK_INT(opened, SERVER_MAX_CONNECTIONS);
+    /* Let the server accept them all before the newcomer. */
+    usleep(500 * 1000);
+    CHECK(client_open_to(&c, short_port));
+    CHECK(!request(&c, "GET / HTTP/1.1\r\nHost: t\r\n\r\n", false, &r));
+    close(c.fd);
+    usleep((TIMEOUT_MS + 1000) * 1000);
+    CHECK(client_open_to(&c, short_port));
+    CHECK(request(&c, "GET / HTTP/1.1\r\nHost: t\r\n\r\n", false, &r));
+    CHECK_INT(r.status, 200);
+    for (int i = 0; i < SERVER_MAX_CONNECTIONS; i++) {
+        CHECK(client_sees_close(&idle[i]));
+        close(idle[i].fd);
+    }
+    /* The status page counts them, with the earlier tests' on this server. */
+    text = "GET /status.json HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    CHECK(client_send(&c, text, strlen(text)));
+    while (client_fill(&c))
+        ;
+    c.buf[c.len] = '\0';
+    timed_out = strstr(c.buf, "\"connections_timed_out\": ");
+    CHECK(timed_out && atoi(timed_out + 25) >= SERVER_MAX_CONNECTIONS);
+    close(c.fd);
+}
+
 /* Run a shell command and keep its output's first line; false if it failed. */
 static bool shell(char *out, size_t size, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
@@ -364,32 +500,55 @@ static const struct unit_test tests[] = {
     UNIT_ENTRY(malformed_request_gets_400_and_the_server_serves_on),
     UNIT_ENTRY(concurrent_connections),
     UNIT_ENTRY(curl_agrees),
+    UNIT_ENTRY(ipv6_is_served_on_the_same_port),
+    UNIT_ENTRY(idle_connection_is_closed),
+    UNIT_ENTRY(head_sent_a_byte_at_a_time_gets_408),
+    UNIT_ENTRY(idle_clients_keep_newcomers_out_only_until_they_time_out),
 };
 
-int main(void)
+/* A server in a child process on a free port, with timeout_ms; its pid, or -1. */
+static pid_t server_start(uint64_t timeout_ms, unsigned short *port_out)
 {
     struct sockaddr_in addr;
     socklen_t len = sizeof(addr);
-    int fd, rc;
+    int fds[SERVER_LISTENERS];
     pid_t server;
 
-    /* A client that goes away mid-response must not end the server. */
-    signal(SIGPIPE, SIG_IGN);
-    fd = server_listen(0); /* any free port */
-    if (fd < 0 || getsockname(fd, (struct sockaddr *)&addr, &len) < 0) {
+    /* Any free port; both listeners on it. */
+    if (server_listen(0, fds) == 0 || fds[0] < 0 ||
+        getsockname(fds[0], (struct sockaddr *)&addr, &len) < 0) {
         perror("server_listen");
-        return 1;
+        return -1;
     }
-    port = ntohs(addr.sin_port);
+    *port_out = ntohs(addr.sin_port);
     server = fork();
     if (server == 0) {
         /* The server ends with this test, however the test ends. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        _exit(server_run(fd) == 0 ? 0 : 2);
+        _exit(server_run(fds, timeout_ms) == 0 ? 0 : 2);
     }
-    close(fd);
+    for (int i = 0; i < SERVER_LISTENERS; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    return server;
+}
+
+int main(void)
+{
+    pid_t server, short_server;
+    int rc;
+
+    /* A client that goes away mid-response must not end the server. */
+    signal(SIGPIPE, SIG_IGN);
+    /* The kernel's timeout for most tests: some leave a connection unread for a while. */
+    server = server_start(SERVER_DEFAULT_TIMEOUT * 1000, &port);
+    short_server = server_start(TIMEOUT_MS, &short_port);
+    if (server < 0 || short_server < 0)
+        return 1;
     rc = unit_main(tests, UNIT_COUNT(tests));
     kill(server, SIGTERM);
+    kill(short_server, SIGTERM);
     waitpid(server, NULL, 0);
+    waitpid(short_server, NULL, 0);
     return rc;
 }

@@ -4,7 +4,7 @@
 # built against the host's sockets and driven over localhost.
 HTTPD_SESSION_SRCS := apps/httpd/session.c apps/httpd/http_request.c \
 	apps/httpd/http_response.c apps/httpd/status_page.c apps/httpd/tests/host_status.c \
-	lib/sha256.c lib/vsnprintf.c lib/string.c
+	lib/sha256.c lib/vsnprintf.c lib/string.c lib/errno.c
 
 UNIT_TESTS += apps/httpd/tests/test_http_request
 apps/httpd/tests/test_http_request_srcs := apps/httpd/tests/test_http_request.c \
