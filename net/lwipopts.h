@@ -101,6 +101,10 @@
  * deliver frames whose checksum the backend left blank, and net/netif_netfront.c fills
  * those in before lwIP sees them, so lwIP may check every frame (lwip/opt.h's
  * CHECKSUM_* defaults, all on, are kept). */
+/* Except the TCP and UDP checksums of what a vif sends, where the backend computes
+ * them (net/netif_netfront.c turns their generation off on that interface): a pass
+ * over every byte sent saved. */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 
 /* --- Interfaces --- */
 

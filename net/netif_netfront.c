@@ -21,11 +21,14 @@
 #include "lwip/prot/ip6.h"
 #include "lwip/tcpip.h"
 #include "mm/heap.h"
+#include "net/tx_offload.h"
 #include "netif/ethernet.h"
 
 struct netif_netfront {
     struct netif netif;
     struct netfront *nf;
+    /* lwIP leaves TCP and UDP checksums to the backend (tx_offload.h): both IP versions. */
+    bool tx_csum_offload;
 };
 
 /* A transmit in flight: the frontend's request, the frame it holds, its pieces. */
@@ -148,7 +151,7 @@ static void transmit_done(struct netfront_tx *tx)
 }
 
 /* A transmit of frame's buffers, each a segment, holding frame; NULL out of memory. */
-static struct netif_netfront_tx *transmit_of(struct pbuf *frame)
+static struct netif_netfront_tx *transmit_of(struct pbuf *frame, unsigned int flags)
 {
     unsigned int nsegs = 0;
     for (struct pbuf *q = frame; q != NULL; q = q->next)
@@ -164,15 +167,30 @@ static struct netif_netfront_tx *transmit_of(struct pbuf *frame)
     pbuf_ref(frame);
     t->frame = frame;
     t->tx = (struct netfront_tx){
-        .segs = t->segs, .nsegs = nsegs, .flags = 0, .done = transmit_done, .arg = t};
+        .segs = t->segs, .nsegs = nsegs, .flags = flags, .done = transmit_done, .arg = t};
     return t;
 }
 
-/* lwIP's linkoutput: send a whole Ethernet frame (checksums already filled in). */
+/*
+ * The transmit flags for frame: with checksum offload, a TCP or UDP frame's checksum
+ * field gets the pseudo-header's sum (lwIP left it 0) and the backend completes it.
+ */
+static unsigned int prepare_checksum(const struct netif_netfront *nn, struct pbuf *frame)
+{
+    struct tx_frame f;
+
+    if (!nn->tx_csum_offload || !tx_offload_parse(frame->payload, frame->len, frame->tot_len, &f))
+        return 0;
+    tx_offload_set_pseudo_sum(frame->payload, &f, f.l4_len);
+    return NETFRONT_TX_CSUM_BLANK;
+}
+
+/* lwIP's linkoutput: send a whole Ethernet frame. */
 static err_t netif_netfront_output(struct netif *netif, struct pbuf *frame)
 {
     struct netif_netfront *nn = netif->state;
-    struct netif_netfront_tx *t = transmit_of(frame);
+    unsigned int flags = prepare_checksum(nn, frame);
+    struct netif_netfront_tx *t = transmit_of(frame, flags);
     if (t == NULL)
         return ERR_MEM;
     int rc = netfront_transmit(nn->nf, &t->tx);
@@ -183,7 +201,7 @@ static err_t netif_netfront_output(struct netif *netif, struct pbuf *frame)
         xfree(t);
         if (flat == NULL)
             return ERR_MEM;
-        t = transmit_of(flat);
+        t = transmit_of(flat, flags);
         pbuf_free(flat); /* t holds it now, or nothing does */
         if (t == NULL)
             return ERR_MEM;
@@ -216,6 +234,11 @@ static err_t netif_netfront_init(struct netif *netif)
     netif->output = etharp_output;
     netif->output_ip6 = ethip6_output;
     netif->linkoutput = netif_netfront_output;
+    /* TCP and UDP checksums are the backend's to compute where it takes both IP versions'. */
+    nn->tx_csum_offload = info->tx_csum_blank && info->tx_csum_blank_ipv6;
+    if (nn->tx_csum_offload)
+        NETIF_SET_CHECKSUM_CTRL(netif, NETIF_CHECKSUM_ENABLE_ALL &
+                                           ~(NETIF_CHECKSUM_GEN_TCP | NETIF_CHECKSUM_GEN_UDP));
     return ERR_OK;
 }
 
