@@ -17,6 +17,11 @@
 /* Socket calls take the core lock and run in the caller's thread instead of a round
  * trip through the tcpip thread's mailbox: half the thread switches per call. */
 #define LWIP_TCPIP_CORE_LOCKING 1
+/* The lock's release ends a burst of sending: net/core_lock.c. */
+void net_core_lock(void);
+void net_core_unlock(void);
+#define LOCK_TCPIP_CORE()   net_core_lock()
+#define UNLOCK_TCPIP_CORE() net_core_unlock()
 /* lwIP's heap (PBUF_RAM, the loopback's copies) is the kernel's: one heap to size and
  * to watch, instead of a fixed array carved out at build time. */
 #define MEM_LIBC_MALLOC              1

@@ -194,8 +194,7 @@ bool tx_merge_add(struct tx_merge *m, const uint8_t *hdr, const struct tx_frame 
     }
     if (m->full || m->frames == TX_MERGE_MAX_FRAMES || f->seq != m->next_seq ||
         f->payload > m->seg_size ||
-        m->first.hdr_len - TX_ETH_HLEN + m->payload + f->payload > TX_MERGE_MAX_IP ||
-        !same_stream(m, hdr, f))
+        m->first.hdr_len + m->payload + f->payload > TX_MERGE_MAX_FRAME || !same_stream(m, hdr, f))
         return false;
     m->payload += f->payload;
     m->next_seq += f->payload;

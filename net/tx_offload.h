@@ -48,8 +48,9 @@ bool tx_offload_parse(const uint8_t *hdr, unsigned int avail, unsigned int frame
  */
 void tx_offload_set_pseudo_sum(uint8_t *hdr, const struct tx_frame *f, unsigned int l4_len);
 
-/* The largest merged IP packet: IPv4's total length, IPv6's payload length are 16 bits. */
-#define TX_MERGE_MAX_IP 65535
+/* The largest merged frame, Ethernet header included: the size the frontend's ring
+ * gives a frame is 16 bits (xen/io/netif.h), which also keeps IP's lengths in theirs. */
+#define TX_MERGE_MAX_FRAME 65535
 /* At most this many segments in one merged segment. */
 #define TX_MERGE_MAX_FRAMES 64
 

@@ -69,12 +69,12 @@ struct netfront_seg {
 /*
  * A large TCP segment the backend cuts into segments of gso_size payload bytes (only
  * with NETFRONT_TX_CSUM_BLANK, where info.tx_gso_tcpv4 or tx_gso_tcpv6): one
- * Ethernet, IP and TCP header, then up to 64 KiB of IP packet.
+ * Ethernet, IP and TCP header, then the payload, up to NETFRONT_GSO_MAX_FRAME in all.
  */
 #define NETFRONT_TX_GSO_TCPV4 0x2
 #define NETFRONT_TX_GSO_TCPV6 0x4
-/* The largest frame with NETFRONT_TX_GSO_*: an IP packet of 64 KiB and its Ethernet header. */
-#define NETFRONT_GSO_MAX_FRAME (14 + 65535)
+/* The largest frame with NETFRONT_TX_GSO_*: a frame's size on the ring is 16 bits. */
+#define NETFRONT_GSO_MAX_FRAME 65535
 /* The most segments a transmit may have; past what the backend takes, it is copied. */
 #define NETFRONT_TX_MAX_SEGS 64
 
