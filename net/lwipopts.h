@@ -17,6 +17,11 @@
 /* Socket calls take the core lock and run in the caller's thread instead of a round
  * trip through the tcpip thread's mailbox: half the thread switches per call. */
 #define LWIP_TCPIP_CORE_LOCKING 1
+/* The lock's release ends a burst of sending: net/core_lock.c. */
+void net_core_lock(void);
+void net_core_unlock(void);
+#define LOCK_TCPIP_CORE()   net_core_lock()
+#define UNLOCK_TCPIP_CORE() net_core_unlock()
 /* lwIP's heap (PBUF_RAM, the loopback's copies) is the kernel's: one heap to size and
  * to watch, instead of a fixed array carved out at build time. */
 #define MEM_LIBC_MALLOC              1
@@ -101,6 +106,10 @@
  * deliver frames whose checksum the backend left blank, and net/netif_netfront.c fills
  * those in before lwIP sees them, so lwIP may check every frame (lwip/opt.h's
  * CHECKSUM_* defaults, all on, are kept). */
+/* Except the TCP and UDP checksums of what a vif sends, where the backend computes
+ * them (net/netif_netfront.c turns their generation off on that interface): a pass
+ * over every byte sent saved. */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 
 /* --- Interfaces --- */
 

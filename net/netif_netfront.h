@@ -15,4 +15,10 @@ struct netif;
  */
 struct netif *netif_netfront_add(struct netfront *nf);
 
+/*
+ * Send the TCP segments every interface holds back to merge (netif_netfront.c). With
+ * lwIP's core lock held, just before it is released: net_core_unlock.
+ */
+void netif_netfront_flush(void);
+
 #endif

@@ -32,6 +32,7 @@ include $(ROOT)/xen/tests/tests.mk
 include $(ROOT)/drivers/xenbus/tests/tests.mk
 include $(ROOT)/drivers/blkfront/tests/tests.mk
 include $(ROOT)/drivers/netfront/tests/tests.mk
+include $(ROOT)/net/tests/tests.mk
 include $(ROOT)/apps/httpd/tests/tests.mk
 
 unit_bins := $(addprefix $(HOST_DIR)/,$(UNIT_TESTS))

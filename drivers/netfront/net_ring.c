@@ -78,6 +78,19 @@ netif_tx_request_t *net_tx_start(struct net_tx_ring *r, uint16_t *id)
     return req;
 }
 
+netif_extra_info_t *net_tx_start_extra(struct net_tx_ring *r)
+{
+    netif_extra_info_t *extra;
+
+    if (r->fault.broken || r->front.req_prod_pvt - r->front.rsp_cons >= NET_TX_RING_SIZE)
+        return NULL;
+    extra = (netif_extra_info_t *)RING_GET_REQUEST(&r->front, r->front.req_prod_pvt);
+    r->front.req_prod_pvt++;
+    memset(extra, 0, sizeof(*extra));
+    r->extras_unanswered++;
+    return extra;
+}
+
 bool net_tx_push(struct net_tx_ring *r)
 {
     bool notify;
@@ -105,6 +118,17 @@ static void end_tx_slot(struct net_tx_ring *r, uint16_t id, int status, net_tx_d
 
 static bool tx_response_is_valid(struct net_tx_ring *r, const netif_tx_response_t *rsp)
 {
+    if (rsp->status == NETIF_RSP_NULL) {
+        /* An extra-info slot's answer: netback leaves its id as the slot held it. */
+        if (r->extras_unanswered == 0) {
+            net_fault_set(&r->fault,
+                          "tx response with status %d (no response) but no extra-info "
+                          "slot unanswered",
+                          rsp->status);
+            return false;
+        }
+        return true;
+    }
     if (rsp->id >= NET_TX_RING_SIZE) {
         net_fault_set(&r->fault, "tx response with id %u, beyond the ring's %u", rsp->id,
                       (unsigned int)NET_TX_RING_SIZE);
@@ -114,7 +138,6 @@ static bool tx_response_is_valid(struct net_tx_ring *r, const netif_tx_response_
         net_fault_set(&r->fault, "tx response for id %u, which has no request in flight", rsp->id);
         return false;
     }
-    /* NETIF_RSP_NULL answers extra-info slots, which we never send. */
     if (rsp->status != NETIF_RSP_OKAY && rsp->status != NETIF_RSP_ERROR &&
         rsp->status != NETIF_RSP_DROPPED) {
         net_fault_set(&r->fault, "tx response with status %d, not one a data slot may have",
@@ -148,6 +171,10 @@ unsigned int net_tx_take_responses(struct net_tx_ring *r, net_tx_done_fn done, v
                 return handled;
             }
             r->front.rsp_cons = cons + 1;
+            if (rsp.status == NETIF_RSP_NULL) {
+                r->extras_unanswered--;
+                continue;
+            }
             end_tx_slot(r, rsp.id, rsp.status == NETIF_RSP_OKAY ? 0 : -EIO, done, arg);
             handled++;
         }

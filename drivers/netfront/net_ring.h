@@ -10,10 +10,11 @@
  * producer index once and checks it against the ring size and the requests we made,
  * copies each response out of the shared page once, and accepts it only if its id
  * names a request in flight. A tx response's status must be one xen/io/netif.h
- * defines for a data slot; an rx response must fit its page (offset + size), carry no
- * extra-info slot we never asked for, and a frame's chain of more_data slots must end
- * within NET_RX_MAX_SLOTS. Anything else marks the ring broken, with a sentence saying
- * what the backend did; a broken ring takes no more responses and no more requests.
+ * defines for a data slot, or NETIF_RSP_NULL for an extra-info slot we put on the
+ * ring (netback writes only the status there: its id is not read); an rx response must fit its page
+ * (offset + size), carry no extra-info slot we never asked for, and a frame's chain of more_data
+ * slots must end within NET_RX_MAX_SLOTS. Anything else marks the ring broken, with a sentence
+ * saying what the backend did; a broken ring takes no more responses and no more requests.
  */
 #ifndef DRIVERS_NETFRONT_NET_RING_H
 #define DRIVERS_NETFRONT_NET_RING_H
@@ -58,6 +59,7 @@ struct net_tx_ring {
     uint16_t free_head;    /* first free id, or NET_TX_RING_SIZE when none */
     unsigned int free_ids; /* neither in flight nor kept by the caller */
     unsigned int in_flight_count;
+    unsigned int extras_unanswered; /* extra-info slots the backend has not answered */
 };
 
 /* Initialise the shared tx page at sring (NET_RING_BYTES) and our side of it. */
@@ -69,6 +71,12 @@ unsigned int net_tx_room(const struct net_tx_ring *r);
  * in place (the page is shared: fill it, never read it back). NULL when no room.
  */
 netif_tx_request_t *net_tx_start(struct net_tx_ring *r, uint16_t *id);
+/*
+ * The next ring slot as an extra-info slot (xen/io/netif.h: it follows the request
+ * whose flags have NETTXF_extra_info), zeroed for the caller to fill; it takes no
+ * id. NULL when no room.
+ */
+netif_extra_info_t *net_tx_start_extra(struct net_tx_ring *r);
 /* Publish the requests started so far; true when the backend must be notified. */
 bool net_tx_push(struct net_tx_ring *r);
 /*

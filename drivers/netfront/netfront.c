@@ -92,20 +92,38 @@ void netfront_on_connect(void (*fn)(struct netfront *nf, void *arg), void *arg)
     connect_fn = fn;
 }
 
+#define TX_GSO (NETFRONT_TX_GSO_TCPV4 | NETFRONT_TX_GSO_TCPV6)
+
+/* Whether the backend takes tx's flags: what it offered, one GSO type, with a size. */
+static bool tx_flags_taken(const struct netfront_info *info, const struct netfront_tx *tx)
+{
+    unsigned int f = tx->flags;
+
+    if (f & ~(unsigned int)(NETFRONT_TX_CSUM_BLANK | TX_GSO))
+        return false;
+    if ((f & NETFRONT_TX_CSUM_BLANK) && !info->tx_csum_blank)
+        return false;
+    if (!(f & TX_GSO))
+        return true;
+    if ((f & TX_GSO) == TX_GSO || !(f & NETFRONT_TX_CSUM_BLANK) || tx->gso_size == 0 ||
+        tx->gso_size > 0xffff)
+        return false;
+    return f & NETFRONT_TX_GSO_TCPV4 ? info->tx_gso_tcpv4 : info->tx_gso_tcpv6;
+}
+
 int netfront_transmit(struct netfront *nf, struct netfront_tx *tx)
 {
-    unsigned int len = 0;
+    unsigned int len = 0, max_len;
 
-    if (!nf || !tx || !tx->done || !tx->segs || tx->nsegs == 0 || tx->nsegs > NET_TX_MAX_SLOTS)
+    if (!nf || !tx || !tx->done || !tx->segs || tx->nsegs == 0 ||
+        tx->nsegs > NETFRONT_TX_MAX_SEGS || !tx_flags_taken(&nf->info, tx))
         return -EINVAL;
-    if (tx->flags & ~(unsigned int)NETFRONT_TX_CSUM_BLANK ||
-        ((tx->flags & NETFRONT_TX_CSUM_BLANK) && !nf->info.tx_csum_blank))
-        return -EINVAL;
+    max_len = tx->flags & TX_GSO ? NETFRONT_GSO_MAX_FRAME : nf->info.mtu + ETH_HEADER_BYTES;
     for (unsigned int s = 0; s < tx->nsegs; s++) {
         if (!tx->segs[s].data && tx->segs[s].len)
             return -EINVAL;
         len += tx->segs[s].len;
-        if (len > nf->info.mtu + ETH_HEADER_BYTES)
+        if (len > max_len)
             return -EINVAL;
     }
     if (len < ETH_HEADER_BYTES)

@@ -44,11 +44,14 @@ struct netfront_info {
      * script writes from the vif's mtu= or the bridge's), 1500 if it says none;
      * never above mtu. What a TCP/IP stack should use. */
     unsigned int link_mtu;
-    bool sg;            /* frames may span several pages (feature-sg) */
-    bool rx_csum_blank; /* rx frames may carry blank checksums (offload left on) */
-    bool tx_csum_blank; /* transmits may leave TCP/UDP checksums blank */
-    bool split_events;  /* separate event channels for rx and tx */
-    char ip[64];        /* the vif's ip= setting as the toolstack wrote it, "" if none */
+    bool sg;                 /* frames may span several pages (feature-sg) */
+    bool rx_csum_blank;      /* rx frames may carry blank checksums (offload left on) */
+    bool tx_csum_blank;      /* transmits may leave TCP/UDP checksums blank */
+    bool tx_csum_blank_ipv6; /* ... over IPv6 too (feature-ipv6-csum-offload) */
+    bool tx_gso_tcpv4;       /* transmits may be large TCP/IPv4 segments (feature-gso-tcpv4) */
+    bool tx_gso_tcpv6;       /* ... TCP/IPv6 ones (feature-gso-tcpv6) */
+    bool split_events;       /* separate event channels for rx and tx */
+    char ip[64];             /* the vif's ip= setting as the toolstack wrote it, "" if none */
 };
 
 /* One piece of a frame. */
@@ -63,6 +66,17 @@ struct netfront_seg {
 
 /* Flags of a transmit (to NETTXF_*). Only where info.tx_csum_blank. */
 #define NETFRONT_TX_CSUM_BLANK 0x1 /* the TCP/UDP checksum holds only the pseudo-header's */
+/*
+ * A large TCP segment the backend cuts into segments of gso_size payload bytes (only
+ * with NETFRONT_TX_CSUM_BLANK, where info.tx_gso_tcpv4 or tx_gso_tcpv6): one
+ * Ethernet, IP and TCP header, then the payload, up to NETFRONT_GSO_MAX_FRAME in all.
+ */
+#define NETFRONT_TX_GSO_TCPV4 0x2
+#define NETFRONT_TX_GSO_TCPV6 0x4
+/* The largest frame with NETFRONT_TX_GSO_*: a frame's size on the ring is 16 bits. */
+#define NETFRONT_GSO_MAX_FRAME 65535
+/* The most segments a transmit may have; past what the backend takes, it is copied. */
+#define NETFRONT_TX_MAX_SEGS 64
 
 struct netfront_ops {
     /* A frame arrived: segs[0..nsegs) hold it, valid until rx returns. */
@@ -80,6 +94,7 @@ struct netfront_tx {
     const struct netfront_seg *segs;
     unsigned int nsegs;
     unsigned int flags;
+    unsigned int gso_size; /* with NETFRONT_TX_GSO_*: each segment's TCP payload */
     void (*done)(struct netfront_tx *tx);
     void *arg;
     int status;
@@ -115,7 +130,8 @@ void netfront_on_connect(void (*fn)(struct netfront *nf, void *arg), void *arg);
 /*
  * Queue tx on nf; sleeps while the ring is full. 0: done will be called exactly once,
  * from the interface's thread. Otherwise done is never called: -EINVAL (no segment,
- * a frame longer than mtu + 14 bytes or with more segments than the backend takes),
+ * more than NETFRONT_TX_MAX_SEGS, a frame longer than mtu + 14 bytes, or than
+ * NETFRONT_GSO_MAX_FRAME with NETFRONT_TX_GSO_*, flags the backend does not take),
  * -ENODEV (the interface is broken or gone).
  */
 int netfront_transmit(struct netfront *nf, struct netfront_tx *tx);

@@ -176,12 +176,38 @@ static void end_elsewhere(struct netfront *nf, struct netfront_tx *tx, int statu
     wait_queue_wake_one(&nf->io_wq);
 }
 
+/* The GSO type of xen/io/netif.h that tx asks for, XEN_NETIF_GSO_TYPE_NONE if none. */
+static uint8_t tx_gso_type(const struct netfront_tx *tx)
+{
+    if (tx->flags & NETFRONT_TX_GSO_TCPV4)
+        return XEN_NETIF_GSO_TYPE_TCPV4;
+    if (tx->flags & NETFRONT_TX_GSO_TCPV6)
+        return XEN_NETIF_GSO_TYPE_TCPV6;
+    return XEN_NETIF_GSO_TYPE_NONE;
+}
+
+/*
+ * The extra-info slot of a large segment (xen/io/netif.h: XEN_NETIF_EXTRA_TYPE_GSO),
+ * right after its first request; the room for it was waited for.
+ */
+static void put_gso_extra(struct netfront *nf, uint8_t type, unsigned int size)
+{
+    netif_extra_info_t *extra = net_tx_start_extra(&nf->tx);
+
+    extra->type = XEN_NETIF_EXTRA_TYPE_GSO;
+    extra->flags = 0; /* no extra slot follows */
+    extra->u.gso.size = (uint16_t)size;
+    extra->u.gso.type = type;
+    extra->u.gso.features = 0;
+}
+
 int nf_tx_submit(struct netfront *nf, struct netfront_tx *tx)
 {
     struct tx_piece pieces[NET_TX_MAX_SLOTS];
     unsigned int len = frame_length(tx), copied, n;
     unsigned int max = nf->info.sg ? NET_TX_MAX_SLOTS : 1;
     bool whole_copy = false;
+    uint8_t gso_type;
     int rc;
 
     n = plan_pieces(tx, pieces, max, &copied);
@@ -191,7 +217,10 @@ int nf_tx_submit(struct netfront *nf, struct netfront_tx *tx)
         copied = tx->nsegs;
         whole_copy = true;
     }
-    wait_event(&nf->room_wq, net_tx_room(&nf->tx) >= n || nf->state != NF_CONNECTED);
+    gso_type = tx_gso_type(tx);
+    /* A large segment takes one slot more: its extra-info slot, after the first. */
+    wait_event(&nf->room_wq, net_tx_room(&nf->tx) >= n + (gso_type != XEN_NETIF_GSO_TYPE_NONE) ||
+                                 nf->state != NF_CONNECTED);
     if (nf->state != NF_CONNECTED)
         return -ENODEV;
     tx->holds = 0;
@@ -218,11 +247,16 @@ int nf_tx_submit(struct netfront *nf, struct netfront_tx *tx)
         req->gref = pieces[i].gref;
         req->offset = (uint16_t)((uintptr_t)p & (PAGE_SIZE - 1));
         req->flags = i + 1 < n ? NETTXF_more_data : 0;
+        /* Our own checksums are left out, so the data is as we sent it: valid. */
         if (i == 0 && (tx->flags & NETFRONT_TX_CSUM_BLANK))
-            req->flags |= NETTXF_csum_blank;
+            req->flags |= NETTXF_csum_blank | NETTXF_data_validated;
         /* xen/io/netif.h: the first slot's size is the whole frame's. */
         req->size = (uint16_t)(i == 0 ? len : pieces[i].len);
         tx->holds++;
+        if (i == 0 && gso_type != XEN_NETIF_GSO_TYPE_NONE) {
+            req->flags |= NETTXF_extra_info;
+            put_gso_extra(nf, gso_type, tx->gso_size);
+        }
     }
     if (net_tx_push(&nf->tx))
         evtchn_send(nf->tx_port);

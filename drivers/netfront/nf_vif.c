@@ -224,7 +224,13 @@ int nf_vif_connect(struct netfront *nf, unsigned int index)
     nf->info.mtu = nf->info.sg ? MTU_SG : MTU_ONE_PAGE;
     nf->info.split_events = nf->offered_split;
     nf->info.rx_csum_blank = false; /* feature-no-csum-offload */
-    nf->info.tx_csum_blank = false; /* we never leave a checksum for the backend to fill */
+    /* xen/io/netif.h: IPv4 checksum offload is on unless turned off, IPv6's only if offered. */
+    nf->info.tx_csum_blank = true;
+    nf->info.tx_csum_blank_ipv6 = nf->offered_ipv6_csum;
+    /* Large segments span pages, and their checksums are the backend's to fill in. */
+    nf->info.tx_gso_tcpv4 = nf->info.sg && backend_offers(nf, "feature-gso-tcpv4");
+    nf->info.tx_gso_tcpv6 =
+        nf->info.sg && nf->offered_ipv6_csum && backend_offers(nf, "feature-gso-tcpv6");
     rc = setup_rings(nf);
     if (rc == 0)
         rc = nf_rx_setup(nf);
@@ -283,10 +289,12 @@ void nf_vif_report(const struct netfront *nf)
 
     printk(
         "netfront: %s: %02x:%02x:%02x:%02x:%02x:%02x, ip %s, link mtu %u; backend offers%s%s%s%s; "
-        "taken: mtu %u%s, %s, checksums filled in by the backend\n",
+        "taken: mtu %u%s, %s, checksums filled in by the backend; tx offloads:%s%s%s%s\n",
         i->name, i->mac[0], i->mac[1], i->mac[2], i->mac[3], i->mac[4], i->mac[5],
         i->ip[0] ? i->ip : "none", i->link_mtu, nf->offered_sg ? " sg" : "",
         nf->offered_split ? " split-event-channels" : "", nf->offered_rx_notify ? " rx-notify" : "",
         nf->offered_ipv6_csum ? " ipv6-csum-offload" : "", i->mtu, i->sg ? ", sg" : "",
-        i->split_events ? "split event channels" : "one event channel");
+        i->split_events ? "split event channels" : "one event channel",
+        i->tx_csum_blank ? " csum" : "", i->tx_csum_blank_ipv6 ? " ipv6-csum" : "",
+        i->tx_gso_tcpv4 ? " gso-tcpv4" : "", i->tx_gso_tcpv6 ? " gso-tcpv6" : "");
 }

@@ -71,12 +71,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         unsigned int count = 0;
 
         switch (move % 8) {
-        case 0: { /* the frontend starts a transmit slot */
+        case 0: { /* the frontend starts a transmit slot, maybe with an extra-info slot */
             uint16_t id;
 
             if (net_tx_start(&tx, &id)) {
                 REQUIRE(id < NET_TX_RING_SIZE && !tx_started[id]);
                 tx_started[id] = true;
+                if (move & 8)
+                    net_tx_start_extra(&tx);
                 net_tx_push(&tx);
             }
             break;
@@ -128,6 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             count += tx_started[id];
         }
         REQUIRE(tx.in_flight_count == count);
+        REQUIRE(tx.in_flight_count + tx.extras_unanswered <=
+                (RING_IDX)(tx.front.req_prod_pvt - tx.front.rsp_cons));
         REQUIRE((RING_IDX)(tx.front.req_prod_pvt - tx.front.rsp_cons) <= NET_TX_RING_SIZE);
         REQUIRE((RING_IDX)(rx.front.req_prod_pvt - rx.front.rsp_cons) <= NET_RX_RING_SIZE);
         REQUIRE(rx.chain_len < NET_RX_MAX_SLOTS || rx.fault.broken);

@@ -212,11 +212,67 @@ UNIT_TEST(tx_bad_ids_and_statuses_are_caught)
     start_tx();
     tx_respond(0, NETIF_RSP_NULL);
     CHECK_INT(net_tx_take_responses(&tx, record_tx, NULL), 0);
-    check_broken_with(&tx.fault, "status 1, not one a data slot may have");
+    check_broken_with(&tx.fault, "no extra-info slot unanswered");
     net_tx_fail_in_flight(&tx, record_tx, NULL);
     CHECK_INT(tx_done_count, 1);
     CHECK_INT(tx_done_status[0], -EIO);
     CHECK_INT(tx.in_flight_count, 0);
+}
+
+/* A large segment as netback answers it: the request's id, then NETIF_RSP_NULL. */
+UNIT_TEST(tx_extra_info_slots_take_a_place_but_no_id)
+{
+    uint16_t a = 0xffff, b;
+    netif_tx_request_t *req;
+    netif_extra_info_t *extra;
+    netif_tx_response_t *rsp;
+
+    setup();
+    req = net_tx_start(&tx, &a);
+    CHECK(req != NULL);
+    extra = net_tx_start_extra(&tx);
+    CHECK(extra != NULL);
+    extra->type = XEN_NETIF_EXTRA_TYPE_GSO;
+    b = start_tx();
+    CHECK_INT(tx.front.req_prod_pvt, 3);
+    CHECK_INT(tx.free_ids, 254);
+    CHECK_INT(net_tx_room(&tx), 253);
+    /* netback answers the request and writes only the status of the slot after it. */
+    tx_respond(a, NETIF_RSP_OKAY);
+    rsp = RING_GET_RESPONSE(&tx.front, tx_sring->rsp_prod);
+    rsp->status = NETIF_RSP_NULL;
+    tx_sring->rsp_prod++;
+    tx_respond(b, NETIF_RSP_OKAY);
+    CHECK_INT(net_tx_take_responses(&tx, record_tx, NULL), 2);
+    CHECK(!tx.fault.broken);
+    CHECK_INT(tx_done_count, 2);
+    CHECK_INT(tx_done_ids[0], a);
+    CHECK_INT(tx_done_ids[1], b);
+    CHECK_INT(tx.extras_unanswered, 0);
+    CHECK_INT(net_tx_room(&tx), 256);
+
+    /* A second NETIF_RSP_NULL for the one extra slot is a lie. */
+    setup();
+    net_tx_start(&tx, &a);
+    net_tx_start_extra(&tx);
+    net_tx_start(&tx, &b);
+    net_tx_push(&tx);
+    tx_respond(a, NETIF_RSP_OKAY);
+    tx_respond(0, NETIF_RSP_NULL);
+    tx_respond(0, NETIF_RSP_NULL);
+    CHECK_INT(net_tx_take_responses(&tx, record_tx, NULL), 1);
+    check_broken_with(&tx.fault, "no extra-info slot unanswered");
+}
+
+UNIT_TEST(tx_extra_info_slot_needs_a_place)
+{
+    uint16_t id;
+
+    setup();
+    for (unsigned int i = 0; i < NET_TX_RING_SIZE; i++)
+        CHECK(net_tx_start(&tx, &id) != NULL);
+    CHECK(net_tx_start_extra(&tx) == NULL);
+    CHECK_INT(tx.extras_unanswered, 0);
 }
 
 UNIT_TEST(rx_frames_of_one_and_several_slots_are_delivered)
@@ -367,6 +423,8 @@ static const struct unit_test tests[] = {
     UNIT_ENTRY(tx_producer_far_ahead_is_caught_before_anything_is_read),
     UNIT_ENTRY(tx_producer_past_our_requests_is_caught),
     UNIT_ENTRY(tx_bad_ids_and_statuses_are_caught),
+    UNIT_ENTRY(tx_extra_info_slots_take_a_place_but_no_id),
+    UNIT_ENTRY(tx_extra_info_slot_needs_a_place),
     UNIT_ENTRY(rx_frames_of_one_and_several_slots_are_delivered),
     UNIT_ENTRY(rx_buffers_can_be_posted_again_from_the_frame_callback),
     UNIT_ENTRY(rx_frame_split_across_two_calls_is_kept_until_whole),

@@ -1,0 +1,4 @@
+# Host tests of net/ (tests/unit.mk builds and runs them): the byte work of the
+# frontend's transmit offloads, without lwIP.
+UNIT_TESTS += net/tests/test_tx_offload
+net/tests/test_tx_offload_srcs := net/tests/test_tx_offload.c net/tx_offload.c lib/string.c
