@@ -46,6 +46,7 @@ struct netfront_info {
     unsigned int link_mtu;
     bool sg;            /* frames may span several pages (feature-sg) */
     bool rx_csum_blank; /* rx frames may carry blank checksums (offload left on) */
+    bool rx_gso;        /* rx frames may be large TCP segments (NETFRONT_RX_GSO) */
     bool tx_csum_blank; /* transmits may leave TCP/UDP checksums blank */
     bool split_events;  /* separate event channels for rx and tx */
     char ip[64];        /* the vif's ip= setting as the toolstack wrote it, "" if none */
@@ -60,6 +61,12 @@ struct netfront_seg {
 /* Flags of a received frame (from NETRXF_*, xen/io/netif.h). */
 #define NETFRONT_RX_CSUM_BLANK     0x1 /* its TCP/UDP checksum was never filled in */
 #define NETFRONT_RX_DATA_VALIDATED 0x2 /* the backend checked its checksum */
+/* A TCP segment larger than the MTU, up to NETFRONT_RX_MAX_GSO_BYTES (info.rx_gso):
+ * another domain's stack made it and nothing cut it into frames (netback's GSO). */
+#define NETFRONT_RX_GSO 0x4
+/* The longest frame NETFRONT_RX_GSO allows: a 64 KiB IPv6 payload with its IPv6 and
+ * Ethernet headers and a VLAN tag (an IPv4 packet is at most 64 KiB all told). */
+#define NETFRONT_RX_MAX_GSO_BYTES (14 + 4 + 40 + 0xffff)
 
 /* Flags of a transmit (to NETTXF_*). Only where info.tx_csum_blank. */
 #define NETFRONT_TX_CSUM_BLANK 0x1 /* the TCP/UDP checksum holds only the pseudo-header's */
