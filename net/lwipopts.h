@@ -91,8 +91,9 @@
 /* Messages to the tcpip thread in flight: received frames and API calls. */
 #define MEMP_NUM_TCPIP_MSG_INPKT 512
 #define MEMP_NUM_TCPIP_MSG_API   64
-/* Received frames land in pool buffers of one MSS-sized frame each: two windows' worth,
- * so a full window can wait in a socket while the next one arrives. */
+/* Received frames land in pool buffers of one MSS-sized frame each (a large TCP
+ * segment of 64 KiB in a chain of 45): two windows' worth and more, so a full window
+ * can wait in a socket while the next one arrives. */
 #define PBUF_POOL_SIZE 256
 
 /* --- Checksums --- */

@@ -12,7 +12,10 @@
  *
  * Frames are whole Ethernet frames (destination MAC first, no FCS), in one or more
  * segments. Received frames live in pages the driver granted to the backend once
- * and reuses: the rx callback copies what it keeps before it returns. Transmitted
+ * and reuses: the rx callback copies what it keeps before it returns. A received
+ * frame is at most mtu + 14 bytes, or NETFRONT_RX_MAX_GSO_BYTES when it is a large
+ * TCP segment (NETFRONT_RX_GSO), whose IP header says how long it is and whose TCP
+ * checksum is left to the flags. Transmitted
  * segments are granted to the backend where they lie (read-only, no copy) when they
  * sit in memory the kernel owns; the caller keeps them untouched until done runs.
  *
