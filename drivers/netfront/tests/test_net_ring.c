@@ -112,6 +112,14 @@ static void post_rx(unsigned int n)
     net_rx_push(&rx);
 }
 
+/* A frontend that asked for both GSO types, with buffers 0..posted-1 posted. */
+static void setup_gso(unsigned int posted)
+{
+    setup();
+    rx.gso_types = GSO_BOTH;
+    post_rx(posted);
+}
+
 static void rx_respond(uint16_t id, uint16_t offset, uint16_t flags, int16_t status)
 {
     netif_rx_response_t *rsp = RING_GET_RESPONSE(&rx.front, rx_sring->rsp_prod);
@@ -374,14 +382,6 @@ UNIT_TEST(rx_extra_info_we_never_asked_for_is_caught)
     rx_respond(0, 0, NETRXF_gso_prefix, 60);
     CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 0);
     check_broken_with(&rx.fault, "a GSO prefix we never asked for");
-}
-
-/* A frontend that asked for both GSO types, with buffers 0..posted-1 posted. */
-static void setup_gso(unsigned int posted)
-{
-    setup();
-    rx.gso_types = GSO_BOTH;
-    post_rx(posted);
 }
 
 /* The extra-info slot of a large TCP segment, at the next response. */
