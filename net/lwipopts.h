@@ -96,19 +96,20 @@ void net_core_unlock(void);
 /* Messages to the tcpip thread in flight: received frames and API calls. */
 #define MEMP_NUM_TCPIP_MSG_INPKT 512
 #define MEMP_NUM_TCPIP_MSG_API   64
-/* Received frames land in pool buffers of one MSS-sized frame each: two windows' worth,
- * so a full window can wait in a socket while the next one arrives. */
+/* Received frames land in pool buffers of one MSS-sized frame each (a large TCP
+ * segment of 64 KiB in a chain of 45): two windows' worth and more, so a full window
+ * can wait in a socket while the next one arrives. */
 #define PBUF_POOL_SIZE 256
 
 /* --- Checksums --- */
 
-/* Computed and checked in software on every interface: the network frontend can
- * deliver frames whose checksum the backend left blank, and net/netif_netfront.c fills
- * those in before lwIP sees them, so lwIP may check every frame (lwip/opt.h's
- * CHECKSUM_* defaults, all on, are kept). */
-/* Except the TCP and UDP checksums of what a vif sends, where the backend computes
- * them (net/netif_netfront.c turns their generation off on that interface): a pass
- * over every byte sent saved. */
+/* Computed and checked in software (lwip/opt.h's CHECKSUM_* defaults, all on), and
+ * switched per interface: a received frame whose TCP or UDP checksum the network
+ * frontend's backend vouches for skips its check (net/netif_input.h), since large
+ * TCP segments from dom0 come with a blank one and checking the others twice costs a
+ * pass over every byte; and the TCP and UDP checksums of what a vif sends are left
+ * to the backend (net/netif_netfront.c turns their generation off on that
+ * interface): a pass over every byte sent saved. */
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 
 /* --- Interfaces --- */

@@ -1,9 +1,9 @@
 /*
  * lwIP's network interface over the network frontend. Received frames are copied
  * into pool buffers (the frontend reuses its pages once rx returns) and queued for
- * the tcpip thread; transmitted frames are handed to the frontend where they lie,
- * one segment per buffer of the chain, and held (pbuf_ref) until the frontend is
- * done with them. Both callbacks run in the interface's thread and never sleep.
+ * the tcpip thread, large TCP segments of up to 64 KiB included; transmitted frames are handed to
+ * the frontend where they lie, one segment per buffer of the chain, and held (pbuf_ref) until the
+ * frontend is done with them. Both callbacks run in the interface's thread and never sleep.
  */
 #include "net/netif_netfront.h"
 
@@ -13,14 +13,11 @@
 #include "lib/string.h"
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
-#include "lwip/inet_chksum.h"
-#include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
-#include "lwip/prot/ip4.h"
-#include "lwip/prot/ip6.h"
 #include "lwip/tcpip.h"
 #include "mm/heap.h"
+#include "net/netif_input.h"
 #include "net/tx_offload.h"
 #include "netif/ethernet.h"
 
@@ -53,88 +50,84 @@ struct netif_netfront_tx {
     struct netfront_seg segs[];
 };
 
-/* Offset of the checksum field in a TCP or UDP header; 0 for other protocols. */
-static u16_t checksum_offset(u8_t proto)
-{
-    return proto == IP_PROTO_TCP ? 16 : proto == IP_PROTO_UDP ? 6 : 0;
-}
-
 /*
- * A frame the backend marked NETFRONT_RX_CSUM_BLANK (another domain on this host
- * sent it with checksum offload, so nobody computed its TCP or UDP checksum) gets
- * its checksum computed here: lwIP then checks it like any other frame's. A frame
- * this cannot parse (IPv6 extension headers, a header split across buffers) is left
- * as it is, and lwIP drops it.
+ * Copy a frame's segments into frame, a chain of pool buffers as long as they are less
+ * skip bytes at the start: one pass over both, one memcpy per piece.
  */
-static void fill_blank_checksum(struct pbuf *frame)
+static void copy_segments(struct pbuf *frame, const struct netfront_seg *segs, unsigned int nsegs,
+                          size_t skip)
 {
-    const u8_t *bytes = frame->payload;
-    u16_t l4, l4_len, field;
-    u8_t proto;
-    ip_addr_t src, dst;
+    struct pbuf *q = frame;
+    u16_t at = 0;
 
-    if (frame->len < SIZEOF_ETH_HDR)
-        return;
-    u16_t type = lwip_ntohs(((const struct eth_hdr *)bytes)->type);
-    if (type == ETHTYPE_IP && frame->len >= SIZEOF_ETH_HDR + IP_HLEN) {
-        const struct ip_hdr *ip4 = (const void *)(bytes + SIZEOF_ETH_HDR);
-        u16_t header_len = IPH_HL_BYTES(ip4);
-        proto = IPH_PROTO(ip4);
-        l4 = SIZEOF_ETH_HDR + header_len;
-        l4_len = (u16_t)(lwip_ntohs(IPH_LEN(ip4)) - header_len);
-        ip_addr_copy_from_ip4(src, ip4->src);
-        ip_addr_copy_from_ip4(dst, ip4->dest);
-    } else if (type == ETHTYPE_IPV6 && frame->len >= SIZEOF_ETH_HDR + IP6_HLEN) {
-        const struct ip6_hdr *ip6 = (const void *)(bytes + SIZEOF_ETH_HDR);
-        proto = IP6H_NEXTH(ip6);
-        l4 = SIZEOF_ETH_HDR + IP6_HLEN;
-        l4_len = IP6H_PLEN(ip6);
-        ip_addr_copy_from_ip6_packed(src, ip6->src);
-        ip_addr_copy_from_ip6_packed(dst, ip6->dest);
-    } else {
-        return;
+    for (unsigned int i = 0; i < nsegs; i++) {
+        const u8_t *from = segs[i].data;
+        size_t left = segs[i].len;
+        size_t skipped = LWIP_MIN(skip, left);
+
+        from += skipped;
+        left -= skipped;
+        skip -= skipped;
+        while (left > 0) {
+            if (at == q->len) {
+                q = q->next;
+                at = 0;
+            }
+            u16_t n = (u16_t)LWIP_MIN(left, (size_t)(q->len - at));
+            memcpy((u8_t *)q->payload + at, from, n);
+            at = (u16_t)(at + n);
+            from += n;
+            left -= n;
+        }
     }
-    field = checksum_offset(proto);
-    if (field == 0 || l4 + field + 2 > frame->len || l4 + l4_len > frame->tot_len)
-        return;
-
-    u8_t *sum_at = (u8_t *)frame->payload + l4 + field;
-    memset(sum_at, 0, 2);
-    pbuf_remove_header(frame, l4);
-    u16_t sum = ip_chksum_pseudo_partial(frame, proto, l4_len, l4_len, &src, &dst);
-    pbuf_add_header(frame, l4);
-    if (proto == IP_PROTO_UDP && sum == 0)
-        sum = 0xffff; /* UDP's 0 means "no checksum" */
-    memcpy(sum_at, &sum, 2);
 }
 
 /*
- * A frame arrived (the interface's thread). Frames the backend validated
- * (NETFRONT_RX_DATA_VALIDATED) are checked again by lwIP all the same: lwIP checks
- * per interface, not per frame.
+ * How much of a frame of len bytes to leave out so that lwIP can take it, and where
+ * what is left starts; false to drop it. lwIP's lengths are 16 bits: a large TCP
+ * segment (NETFRONT_RX_GSO) of a 64 KiB IP packet is more with its Ethernet header,
+ * and goes in as its IP packet alone.
+ */
+static bool fit_for_lwip(const struct netfront_seg *segs, size_t len, unsigned int flags,
+                         size_t *skip, enum netif_input_from *from)
+{
+    *skip = 0;
+    *from = NETIF_INPUT_ETHERNET;
+    if (len <= 0xffff)
+        return true;
+    if (!(flags & NETFRONT_RX_GSO) || segs[0].len < SIZEOF_ETH_HDR || len - SIZEOF_ETH_HDR > 0xffff)
+        return false;
+    u16_t type = ((const struct eth_hdr *)segs[0].data)->type;
+    if (type != PP_HTONS(ETHTYPE_IP) && type != PP_HTONS(ETHTYPE_IPV6))
+        return false;
+    *skip = SIZEOF_ETH_HDR;
+    *from = NETIF_INPUT_IP;
+    return true;
+}
+
+/*
+ * A frame arrived (the interface's thread). A frame whose TCP or UDP checksum the
+ * backend validated, or left blank because another domain's stack made the frame on
+ * this host, skips lwIP's check of it (net/netif_input.h); any other is checked.
  */
 static void netfront_rx(void *arg, const struct netfront_seg *segs, unsigned int nsegs,
                         unsigned int flags)
 {
     struct netif_netfront *nn = arg;
-    size_t len = 0;
+    size_t len = 0, skip;
+    enum netif_input_from from;
 
     for (unsigned int i = 0; i < nsegs; i++)
         len += segs[i].len;
-    if (len == 0 || len > 0xffff)
+    if (len == 0 || !fit_for_lwip(segs, len, flags, &skip, &from))
         return;
-    struct pbuf *frame = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+    struct pbuf *frame = pbuf_alloc(PBUF_RAW, (u16_t)(len - skip), PBUF_POOL);
     if (frame == NULL)
         return; /* the pool is full: TCP will send it again */
-    u16_t offset = 0;
-    for (unsigned int i = 0; i < nsegs; i++) {
-        pbuf_take_at(frame, segs[i].data, (u16_t)segs[i].len, offset);
-        offset = (u16_t)(offset + segs[i].len);
-    }
-    if (flags & NETFRONT_RX_CSUM_BLANK)
-        fill_blank_checksum(frame);
-    /* tcpip_input queues it for the tcpip thread without waiting; it drops on a full queue. */
-    if (nn->netif.input(frame, &nn->netif) != ERR_OK)
+    copy_segments(frame, segs, nsegs, skip);
+    bool vouched = flags & (NETFRONT_RX_CSUM_BLANK | NETFRONT_RX_DATA_VALIDATED);
+    /* Queued for the tcpip thread without waiting; dropped when its queue is full. */
+    if (netif_input_frame(&nn->netif, frame, from, vouched) != ERR_OK)
         pbuf_free(frame);
 }
 

@@ -198,6 +198,12 @@ void net_rx_init(struct net_rx_ring *r, netif_rx_sring_t *sring)
     FRONT_RING_INIT(&r->front, sring, NET_RING_BYTES);
 }
 
+/* The place of ring index i in our record of what was posted where. */
+static unsigned int rx_slot_of(RING_IDX i)
+{
+    return i & (NET_RX_RING_SIZE - 1);
+}
+
 bool net_rx_post(struct net_rx_ring *r, uint16_t id, grant_ref_t gref)
 {
     netif_rx_request_t *req;
@@ -212,6 +218,7 @@ bool net_rx_post(struct net_rx_ring *r, uint16_t id, grant_ref_t gref)
     req = RING_GET_REQUEST(&r->front, r->front.req_prod_pvt);
     req->id = id;
     req->gref = gref;
+    r->slot_id[rx_slot_of(r->front.req_prod_pvt)] = id;
     r->front.req_prod_pvt++;
     r->posted[id] = true;
     r->posted_count++;
@@ -226,9 +233,11 @@ bool net_rx_push(struct net_rx_ring *r)
     return notify;
 }
 
-/* Check one rx response, copied out already, and add it to the frame being gathered. */
-static bool rx_response_fits(struct net_rx_ring *r, const netif_rx_response_t *rsp)
+/* Check a data response at ring index cons, copied out already. */
+static bool rx_data_is_valid(struct net_rx_ring *r, RING_IDX cons, const netif_rx_response_t *rsp)
 {
+    uint16_t expected = r->slot_id[rx_slot_of(cons)];
+
     if (rsp->id >= NET_RX_RING_SIZE) {
         net_fault_set(&r->fault, "rx response with id %u, beyond the ring's %u", rsp->id,
                       (unsigned int)NET_RX_RING_SIZE);
@@ -238,9 +247,19 @@ static bool rx_response_fits(struct net_rx_ring *r, const netif_rx_response_t *r
         net_fault_set(&r->fault, "rx response for id %u, which has no buffer posted", rsp->id);
         return false;
     }
-    if (rsp->flags & (NETRXF_extra_info | NETRXF_gso_prefix)) {
-        net_fault_set(&r->fault, "rx response with flags %#x: extra info we never asked for",
+    if (rsp->id != expected) {
+        net_fault_set(&r->fault, "rx response for id %u in the ring slot of buffer %u", rsp->id,
+                      expected);
+        return false;
+    }
+    if (rsp->flags & NETRXF_gso_prefix) {
+        net_fault_set(&r->fault, "rx response with flags %#x: a GSO prefix we never asked for",
                       rsp->flags);
+        return false;
+    }
+    if ((rsp->flags & NETRXF_extra_info) && (r->chain_len > 0 || r->gso_types == 0)) {
+        net_fault_set(&r->fault, "rx response with flags %#x: extra info we never asked for%s",
+                      rsp->flags, r->chain_len > 0 ? " past a frame's first slot" : "");
         return false;
     }
     if (rsp->offset >= NET_PAGE_BYTES ||
@@ -250,11 +269,81 @@ static bool rx_response_fits(struct net_rx_ring *r, const netif_rx_response_t *r
                       rsp->status, rsp->offset);
         return false;
     }
-    if (r->chain_len == NET_RX_MAX_SLOTS) {
+    if (r->chain_data == NET_RX_MAX_SLOTS) {
         net_fault_set(&r->fault, "rx frame of more than %u slots (more_data never ends)",
                       NET_RX_MAX_SLOTS);
         return false;
     }
+    return true;
+}
+
+/* Check an extra-info slot (the response copied out, read as one) and take what it says. */
+static bool rx_extra_is_valid(struct net_rx_ring *r, const struct netif_extra_info *extra)
+{
+    if (extra->type != XEN_NETIF_EXTRA_TYPE_GSO) {
+        net_fault_set(&r->fault, "rx extra-info slot of type %u: only GSO was asked for",
+                      extra->type);
+        return false;
+    }
+    if (r->chain_extras == NET_RX_MAX_EXTRAS || (extra->flags & XEN_NETIF_EXTRA_FLAG_MORE)) {
+        net_fault_set(&r->fault, "rx extra-info slots past the frame's one GSO slot");
+        return false;
+    }
+    if (extra->u.gso.type >= 8 * sizeof(r->gso_types) ||
+        !(r->gso_types & (1u << extra->u.gso.type))) {
+        net_fault_set(&r->fault, "rx GSO of type %u, which we never asked for", extra->u.gso.type);
+        return false;
+    }
+    if (extra->u.gso.size == 0) {
+        net_fault_set(&r->fault, "rx GSO with segments of 0 bytes");
+        return false;
+    }
+    r->frame.gso_type = extra->u.gso.type;
+    r->frame.gso_size = extra->u.gso.size;
+    return true;
+}
+
+/*
+ * Take the response at ring index cons into the frame being gathered: true when it was
+ * valid (the frame may now be whole), false when it broke the ring.
+ */
+static bool rx_take_slot(struct net_rx_ring *r, RING_IDX cons)
+{
+    netif_rx_response_t rsp;
+    struct net_rx_slot *slot = &r->chain[r->chain_len];
+
+    RING_COPY_RESPONSE(&r->front, cons, &rsp);
+    if (r->extra_due) {
+        struct netif_extra_info extra;
+
+        _Static_assert(sizeof(extra) == sizeof(rsp), "an extra-info slot is a response's size");
+        memcpy(&extra, &rsp, sizeof(extra));
+        if (!rx_extra_is_valid(r, &extra))
+            return false;
+        r->chain_extras++;
+        r->extra_due = false;
+        slot->id = r->slot_id[rx_slot_of(cons)];
+        slot->offset = 0;
+        slot->len = 0;
+    } else {
+        if (!rx_data_is_valid(r, cons, &rsp))
+            return false;
+        if (r->chain_len == 0) {
+            memset(&r->frame, 0, sizeof(r->frame));
+            r->frame.flags = rsp.flags & (NETRXF_csum_blank | NETRXF_data_validated);
+            r->extra_due = rsp.flags & NETRXF_extra_info;
+        }
+        r->more_data = rsp.flags & NETRXF_more_data;
+        r->chain_data++;
+        slot->id = rsp.id;
+        slot->offset = rsp.offset;
+        slot->len = rsp.status > 0 ? (uint16_t)rsp.status : 0;
+        if (rsp.status < 0 && r->frame.status == 0)
+            r->frame.status = -EIO;
+    }
+    r->chain_len++;
+    r->posted[slot->id] = false;
+    r->posted_count--;
     return true;
 }
 
@@ -274,35 +363,21 @@ unsigned int net_rx_take_responses(struct net_rx_ring *r, net_rx_frame_fn frame,
             return frames;
         rmb(); /* the responses up to prod, not older contents */
         for (cons = r->front.rsp_cons; cons != prod; cons++) {
-            netif_rx_response_t rsp;
-            struct net_rx_slot *slot;
-            unsigned int n;
-
-            RING_COPY_RESPONSE(&r->front, cons, &rsp);
-            if (!rx_response_fits(r, &rsp)) {
+            if (!rx_take_slot(r, cons)) {
                 r->front.rsp_cons = cons;
                 return frames;
             }
             r->front.rsp_cons = cons + 1;
-            r->posted[rsp.id] = false;
-            r->posted_count--;
-            if (r->chain_len == 0) {
-                r->chain_flags = rsp.flags;
-                r->chain_status = 0;
-            }
-            slot = &r->chain[r->chain_len++];
-            slot->id = rsp.id;
-            slot->offset = rsp.offset;
-            slot->len = rsp.status > 0 ? (uint16_t)rsp.status : 0;
-            if (rsp.status < 0 && r->chain_status == 0)
-                r->chain_status = rsp.status;
-            if (rsp.flags & NETRXF_more_data)
+            /* The first slot's more_data holds across its extra-info slots. */
+            if (r->extra_due || r->more_data)
                 continue;
             /* Whole: its buffers are the caller's, to post again from within frame. */
-            n = r->chain_len;
+            r->frame.slots = r->chain;
+            r->frame.n = r->chain_len;
             r->chain_len = 0;
-            frame(arg, r->chain, n, r->chain_flags & ~NETRXF_more_data,
-                  r->chain_status < 0 ? -EIO : 0);
+            r->chain_data = 0;
+            r->chain_extras = 0;
+            frame(arg, &r->frame);
             frames++;
         }
         RING_FINAL_CHECK_FOR_RESPONSES(&r->front, more);

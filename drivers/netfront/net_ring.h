@@ -11,10 +11,14 @@
  * copies each response out of the shared page once, and accepts it only if its id
  * names a request in flight. A tx response's status must be one xen/io/netif.h
  * defines for a data slot, or NETIF_RSP_NULL for an extra-info slot we put on the
- * ring (netback writes only the status there: its id is not read); an rx response must fit its page
- * (offset + size), carry no extra-info slot we never asked for, and a frame's chain of more_data
- * slots must end within NET_RX_MAX_SLOTS. Anything else marks the ring broken, with a sentence
- * saying what the backend did; a broken ring takes no more responses and no more requests.
+ * tx ring (netback writes only the status there: its id is not read). An rx response
+ * must sit in the ring slot of its request (xen/io/netif.h requires it of backends:
+ * an extra-info slot overlays the id, so only its place says which buffer it used up)
+ * and fit its page (offset + size); only a frame's first slot may announce extra
+ * info, which must be one GSO slot of a type we asked for with a nonzero segment
+ * size; and a frame's chain of more_data slots must end within NET_RX_MAX_SLOTS.
+ * Anything else marks the ring broken, with a sentence saying what the backend did;
+ * a broken ring takes no more responses and no more requests.
  */
 #ifndef DRIVERS_NETFRONT_NET_RING_H
 #define DRIVERS_NETFRONT_NET_RING_H
@@ -41,6 +45,14 @@
 /* The most slots one frame may take, either way (xen/io/netif.h: XEN_NETIF_NR_SLOTS_MIN). */
 #define NET_RX_MAX_SLOTS XEN_NETIF_NR_SLOTS_MIN
 #define NET_TX_MAX_SLOTS XEN_NETIF_NR_SLOTS_MIN
+/*
+ * Extra-info slots an rx frame may add: the one GSO slot of a large TCP segment. Such a
+ * segment is at most an IP packet (64 KiB) and an Ethernet header, which netback copies
+ * into whole pages one after another: 17 data slots, within NET_RX_MAX_SLOTS.
+ */
+#define NET_RX_MAX_EXTRAS 1
+/* Every slot one rx frame may take, its buffers included. */
+#define NET_RX_MAX_FRAME_SLOTS (NET_RX_MAX_SLOTS + NET_RX_MAX_EXTRAS)
 
 /* Why a ring is out of use: the first thing the backend did wrong. */
 struct net_fault {
@@ -97,11 +109,28 @@ void net_tx_fail_in_flight(struct net_tx_ring *r, net_tx_done_fn done, void *arg
 /* Give back an id the caller kept (done returned false). */
 void net_tx_free_id(struct net_tx_ring *r, uint16_t id);
 
-/* One slot of a received frame: which buffer (the id it was posted with), and where. */
+/*
+ * One slot of a received frame: which buffer (the id it was posted with), and where
+ * its bytes are. An extra-info slot used up a buffer too, with no bytes: len 0.
+ */
 struct net_rx_slot {
     uint16_t id;
     uint16_t offset;
     uint16_t len;
+};
+
+/* A whole received frame, as the frame callback sees it. */
+struct net_rx_frame {
+    const struct net_rx_slot *slots; /* every buffer it took, in ring order */
+    unsigned int n;
+    unsigned int flags; /* the first slot's NETRXF_csum_blank, NETRXF_data_validated */
+    /* 0, or the backend's negative NETIF_RSP_* when it could not deliver the frame (its
+     * buffers come back all the same). */
+    int status;
+    /* A large TCP segment (the GSO extra-info slot): XEN_NETIF_GSO_TYPE_* and the size
+     * of the segments it stands for; type XEN_NETIF_GSO_TYPE_NONE for any other frame. */
+    uint8_t gso_type;
+    uint16_t gso_size;
 };
 
 struct net_rx_ring {
@@ -109,11 +138,20 @@ struct net_rx_ring {
     struct net_fault fault;
     bool posted[NET_RX_RING_SIZE];
     unsigned int posted_count;
-    /* The frame being gathered: its slots so far (copied once), its flags and error. */
-    struct net_rx_slot chain[NET_RX_MAX_SLOTS];
+    /* The buffer posted at each slot of the ring (index modulo the size). */
+    uint16_t slot_id[NET_RX_RING_SIZE];
+    /* The GSO types the backend may send (bit 1 << XEN_NETIF_GSO_TYPE_*): those we
+     * asked for with feature-gso-tcpv4/6. Set before the backend connects. */
+    unsigned int gso_types;
+    /* The frame being gathered: its slots so far (copied once), what it is, and how
+     * many extra-info slots are still to come. */
+    struct net_rx_slot chain[NET_RX_MAX_FRAME_SLOTS];
     unsigned int chain_len;
-    uint16_t chain_flags;
-    int chain_status;
+    unsigned int chain_data;
+    unsigned int chain_extras;
+    bool extra_due;
+    bool more_data;
+    struct net_rx_frame frame;
 };
 
 /* Initialise the shared rx page at sring (NET_RING_BYTES) and our side of it. */
@@ -126,14 +164,8 @@ void net_rx_init(struct net_rx_ring *r, netif_rx_sring_t *sring);
 bool net_rx_post(struct net_rx_ring *r, uint16_t id, grant_ref_t gref);
 /* Publish the buffers posted so far; true when the backend must be notified. */
 bool net_rx_push(struct net_rx_ring *r);
-/*
- * A whole frame arrived in slots[0..n), each buffer now the caller's to read and post
- * again; flags are the first slot's NETRXF_* bits; status is 0, or the backend's
- * negative NETIF_RSP_* when it could not deliver the frame (its buffers come back all
- * the same).
- */
-typedef void (*net_rx_frame_fn)(void *arg, const struct net_rx_slot *slots, unsigned int n,
-                                unsigned int flags, int status);
+/* A whole frame arrived: each of its buffers is now the caller's to read and post again. */
+typedef void (*net_rx_frame_fn)(void *arg, const struct net_rx_frame *frame);
 /*
  * Take every rx response published, calling frame for each complete frame; a frame
  * whose last slot is not published yet is kept for the next call. Stops at the first

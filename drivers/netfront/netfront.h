@@ -12,7 +12,10 @@
  *
  * Frames are whole Ethernet frames (destination MAC first, no FCS), in one or more
  * segments. Received frames live in pages the driver granted to the backend once
- * and reuses: the rx callback copies what it keeps before it returns. Transmitted
+ * and reuses: the rx callback copies what it keeps before it returns. A received
+ * frame is at most mtu + 14 bytes, or NETFRONT_RX_MAX_GSO_BYTES when it is a large
+ * TCP segment (NETFRONT_RX_GSO), whose IP header says how long it is and whose TCP
+ * checksum is left to the flags. Transmitted
  * segments are granted to the backend where they lie (read-only, no copy) when they
  * sit in memory the kernel owns; the caller keeps them untouched until done runs.
  *
@@ -46,6 +49,7 @@ struct netfront_info {
     unsigned int link_mtu;
     bool sg;                 /* frames may span several pages (feature-sg) */
     bool rx_csum_blank;      /* rx frames may carry blank checksums (offload left on) */
+    bool rx_gso;             /* rx frames may be large TCP segments (NETFRONT_RX_GSO) */
     bool tx_csum_blank;      /* transmits may leave TCP/UDP checksums blank */
     bool tx_csum_blank_ipv6; /* ... over IPv6 too (feature-ipv6-csum-offload) */
     bool tx_gso_tcpv4;       /* transmits may be large TCP/IPv4 segments (feature-gso-tcpv4) */
@@ -63,6 +67,12 @@ struct netfront_seg {
 /* Flags of a received frame (from NETRXF_*, xen/io/netif.h). */
 #define NETFRONT_RX_CSUM_BLANK     0x1 /* its TCP/UDP checksum was never filled in */
 #define NETFRONT_RX_DATA_VALIDATED 0x2 /* the backend checked its checksum */
+/* A TCP segment larger than the MTU, up to NETFRONT_RX_MAX_GSO_BYTES (info.rx_gso):
+ * another domain's stack made it and nothing cut it into frames (netback's GSO). */
+#define NETFRONT_RX_GSO 0x4
+/* The longest frame NETFRONT_RX_GSO allows: a 64 KiB IPv6 payload with its IPv6 and
+ * Ethernet headers and a VLAN tag (an IPv4 packet is at most 64 KiB all told). */
+#define NETFRONT_RX_MAX_GSO_BYTES (14 + 4 + 40 + 0xffff)
 
 /* Flags of a transmit (to NETTXF_*). Only where info.tx_csum_blank. */
 #define NETFRONT_TX_CSUM_BLANK 0x1 /* the TCP/UDP checksum holds only the pseudo-header's */

@@ -1,7 +1,8 @@
 /*
  * A vif's receive path (nf_rx.h). A frame arrives in one or more slots, each a part
- * of one of our pages that net_ring.c has checked lies within it; the rx callback
- * reads them where they are, so nothing is copied here.
+ * of one of our pages that net_ring.c has checked lies within it, and a large TCP
+ * segment also takes an extra-info slot that holds no bytes; the rx callback reads
+ * them where they are, so nothing is copied here.
  */
 #include "arch/page.h"
 #include "lib/errno.h"
@@ -37,34 +38,51 @@ int nf_rx_setup(struct netfront *nf)
     return 0;
 }
 
+/*
+ * Whether a frame of len bytes may be handed on: within the MTU, or for a large TCP
+ * segment (GSO), within what its data slots can hold.
+ */
+static bool frame_len_fits(const struct netfront *nf, const struct net_rx_frame *f,
+                           unsigned int len)
+{
+    if (f->gso_type != XEN_NETIF_GSO_TYPE_NONE)
+        return len <= NETFRONT_RX_MAX_GSO_BYTES;
+    return len <= nf->info.mtu + ETH_HEADER_BYTES;
+}
+
 /* One frame from the backend, its slots checked by net_ring.c: hand it on, post it again. */
-static void deliver(void *arg, const struct net_rx_slot *slots, unsigned int n, unsigned int flags,
-                    int status)
+static void deliver(void *arg, const struct net_rx_frame *f)
 {
     struct netfront *nf = arg;
-    struct netfront_seg segs[NET_RX_MAX_SLOTS];
-    unsigned int len = 0, rx_flags = 0;
+    struct netfront_seg segs[NET_RX_MAX_FRAME_SLOTS];
+    unsigned int len = 0, nsegs = 0, rx_flags = 0;
 
-    for (unsigned int i = 0; i < n; i++) {
-        segs[i].data = (uint8_t *)nf->rx_buffers[slots[i].id].page + slots[i].offset;
-        segs[i].len = slots[i].len;
-        len += slots[i].len;
+    /* Extra-info slots (and empty ones) hold no bytes: no segment. */
+    for (unsigned int i = 0; i < f->n; i++) {
+        if (f->slots[i].len == 0)
+            continue;
+        segs[nsegs].data = (uint8_t *)nf->rx_buffers[f->slots[i].id].page + f->slots[i].offset;
+        segs[nsegs].len = f->slots[i].len;
+        len += f->slots[i].len;
+        nsegs++;
     }
-    if (flags & NETRXF_csum_blank)
+    if (f->flags & NETRXF_csum_blank)
         rx_flags |= NETFRONT_RX_CSUM_BLANK;
-    if (flags & NETRXF_data_validated)
+    if (f->flags & NETRXF_data_validated)
         rx_flags |= NETFRONT_RX_DATA_VALIDATED;
-    if (status || len == 0 || len > nf->info.mtu + ETH_HEADER_BYTES || !nf->ops ||
+    if (f->gso_type != XEN_NETIF_GSO_TYPE_NONE)
+        rx_flags |= NETFRONT_RX_GSO;
+    if (f->status || len == 0 || !frame_len_fits(nf, f, len) || !nf->ops ||
         nf->state != NF_CONNECTED) {
         nf->stats.rx_dropped++;
     } else {
         nf->stats.rx_packets++;
         nf->stats.rx_bytes += len;
-        nf->ops->rx(nf->ops_arg, segs, n, rx_flags);
+        nf->ops->rx(nf->ops_arg, segs, nsegs, rx_flags);
     }
     /* The callback has copied what it keeps: the pages are free for the next frames. */
-    for (unsigned int i = 0; i < n; i++)
-        net_rx_post(&nf->rx, slots[i].id, nf->rx_buffers[slots[i].id].gref);
+    for (unsigned int i = 0; i < f->n; i++)
+        net_rx_post(&nf->rx, f->slots[i].id, nf->rx_buffers[f->slots[i].id].gref);
 }
 
 void nf_rx_poll(struct netfront *nf)

@@ -119,6 +119,8 @@ static int setup_rings(struct netfront *nf)
         return -ENOMEM;
     net_tx_init(&nf->tx, nf->tx_sring);
     net_rx_init(&nf->rx, nf->rx_sring);
+    if (nf->info.rx_gso)
+        nf->rx.gso_types = 1u << XEN_NETIF_GSO_TYPE_TCPV4 | 1u << XEN_NETIF_GSO_TYPE_TCPV6;
     rc = evtchn_alloc_unbound(nf->xb.backend_id, nf_io_event, nf, &nf->tx_port);
     if (rc)
         return rc;
@@ -163,9 +165,19 @@ static int write_keys(struct xenbus_device *xb, xs_transaction_t t, void *arg)
     /* We take frames over several pages, so the backend may send up to 64 KiB ones. */
     if (rc == 0)
         rc = write_key(t, nf, "feature-sg", 1);
-    /* Checksums filled in before frames reach us: there is no offload for the stack above. */
+    /*
+     * Checksum offload stays on (no feature-no-csum-offload; for IPv6 it must be asked
+     * for): frames from dom0 may come with a blank checksum, which the stack above
+     * need not check, and large TCP segments need it. It would also let us send blank
+     * checksums, which we need not do.
+     */
     if (rc == 0)
-        rc = write_key(t, nf, "feature-no-csum-offload", 1);
+        rc = write_key(t, nf, "feature-ipv6-csum-offload", 1);
+    /* Large TCP segments, one frame of up to 64 KiB each instead of one per MTU. */
+    if (rc == 0 && nf->info.rx_gso)
+        rc = write_key(t, nf, "feature-gso-tcpv4", 1);
+    if (rc == 0 && nf->info.rx_gso)
+        rc = write_key(t, nf, "feature-gso-tcpv6", 1);
     return rc;
 }
 
@@ -223,7 +235,9 @@ int nf_vif_connect(struct netfront *nf, unsigned int index)
     nf->info.sg = nf->offered_sg;
     nf->info.mtu = nf->info.sg ? MTU_SG : MTU_ONE_PAGE;
     nf->info.split_events = nf->offered_split;
-    nf->info.rx_csum_blank = false; /* feature-no-csum-offload */
+    nf->info.rx_csum_blank = true; /* offload left on */
+    /* A large segment spans many pages: only with feature-sg. */
+    nf->info.rx_gso = nf->info.sg;
     /* xen/io/netif.h: IPv4 checksum offload is on unless turned off, IPv6's only if offered. */
     nf->info.tx_csum_blank = true;
     nf->info.tx_csum_blank_ipv6 = nf->offered_ipv6_csum;
@@ -289,12 +303,13 @@ void nf_vif_report(const struct netfront *nf)
 
     printk(
         "netfront: %s: %02x:%02x:%02x:%02x:%02x:%02x, ip %s, link mtu %u; backend offers%s%s%s%s; "
-        "taken: mtu %u%s, %s, checksums filled in by the backend; tx offloads:%s%s%s%s\n",
+        "taken: mtu %u%s, %s, rx checksum offload%s; tx offloads:%s%s%s%s\n",
         i->name, i->mac[0], i->mac[1], i->mac[2], i->mac[3], i->mac[4], i->mac[5],
         i->ip[0] ? i->ip : "none", i->link_mtu, nf->offered_sg ? " sg" : "",
         nf->offered_split ? " split-event-channels" : "", nf->offered_rx_notify ? " rx-notify" : "",
         nf->offered_ipv6_csum ? " ipv6-csum-offload" : "", i->mtu, i->sg ? ", sg" : "",
         i->split_events ? "split event channels" : "one event channel",
-        i->tx_csum_blank ? " csum" : "", i->tx_csum_blank_ipv6 ? " ipv6-csum" : "",
-        i->tx_gso_tcpv4 ? " gso-tcpv4" : "", i->tx_gso_tcpv6 ? " gso-tcpv6" : "");
+        i->rx_gso ? ", rx gso tcpv4 tcpv6" : "", i->tx_csum_blank ? " csum" : "",
+        i->tx_csum_blank_ipv6 ? " ipv6-csum" : "", i->tx_gso_tcpv4 ? " gso-tcpv4" : "",
+        i->tx_gso_tcpv6 ? " gso-tcpv6" : "");
 }

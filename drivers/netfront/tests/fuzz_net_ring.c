@@ -2,10 +2,12 @@
  * libFuzzer target for drivers/netfront/net_ring.c: the input plays the backend, which
  * may write any response anywhere on either ring and move either producer anywhere,
  * while the frontend starts transmits, posts buffers and takes responses. Each input
- * byte picks one move. After every move: the tx ids in flight are exactly those started
- * and not yet answered, each answered at most once; every rx frame names only buffers
- * that were posted, each within its page, in at most NET_RX_MAX_SLOTS slots; and neither
- * consumer passes what we requested. The ring pages are their own allocations, so
+ * byte picks one move (the first says which GSO types the frontend asked for). After
+ * every move: the tx ids in flight are exactly those started and not yet answered, each
+ * answered at most once; every rx frame names only buffers that were posted, each
+ * within its page, in at most NET_RX_MAX_SLOTS data slots and NET_RX_MAX_EXTRAS
+ * extra-info slots, with a GSO type only of those asked for; and neither consumer
+ * passes what we requested. The ring pages are their own allocations, so
  * AddressSanitizer catches any access outside them.
  *
  * tests/fuzz.mk builds it with clang -fsanitize=fuzzer,address,undefined.
@@ -27,6 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Our own record of what is in flight and posted, to hold the rings to. */
 static bool tx_started[NET_TX_RING_SIZE];
 static bool rx_posted[NET_RX_RING_SIZE];
+/* The GSO types this input's frontend asked for (its first byte says). */
+static unsigned int gso_types;
 
 static bool check_tx_done(void *arg, uint16_t id, int status)
 {
@@ -38,19 +42,24 @@ static bool check_tx_done(void *arg, uint16_t id, int status)
     return true;
 }
 
-static void check_frame(void *arg, const struct net_rx_slot *slots, unsigned int n,
-                        unsigned int flags, int status)
+static void check_frame(void *arg, const struct net_rx_frame *f)
 {
+    unsigned int data_slots = 0;
+
     (void)arg;
-    REQUIRE(n >= 1 && n <= NET_RX_MAX_SLOTS);
-    REQUIRE(!(flags & (NETRXF_more_data | NETRXF_extra_info)));
-    REQUIRE(status == 0 || status == -EIO);
-    for (unsigned int i = 0; i < n; i++) {
-        REQUIRE(slots[i].id < NET_RX_RING_SIZE);
-        REQUIRE(rx_posted[slots[i].id]);
-        REQUIRE((unsigned int)slots[i].offset + slots[i].len <= NET_PAGE_BYTES);
-        rx_posted[slots[i].id] = false;
+    REQUIRE(f->n >= 1 && f->n <= NET_RX_MAX_FRAME_SLOTS);
+    REQUIRE(!(f->flags & ~(unsigned int)(NETRXF_csum_blank | NETRXF_data_validated)));
+    REQUIRE(f->status == 0 || f->status == -EIO);
+    REQUIRE(f->gso_type == XEN_NETIF_GSO_TYPE_NONE ||
+            ((gso_types & (1u << f->gso_type)) && f->gso_size > 0));
+    for (unsigned int i = 0; i < f->n; i++) {
+        REQUIRE(f->slots[i].id < NET_RX_RING_SIZE);
+        REQUIRE(rx_posted[f->slots[i].id]);
+        REQUIRE((unsigned int)f->slots[i].offset + f->slots[i].len <= NET_PAGE_BYTES);
+        rx_posted[f->slots[i].id] = false;
+        data_slots += f->slots[i].len > 0;
     }
+    REQUIRE(data_slots <= NET_RX_MAX_SLOTS);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -66,6 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     net_rx_init(&rx, rx_sring);
     memset(tx_started, 0, sizeof(tx_started));
     memset(rx_posted, 0, sizeof(rx_posted));
+    gso_types = fuzz_input_left(&in) ? (fuzz_u8(&in) & 3u) << XEN_NETIF_GSO_TYPE_TCPV4 : 0;
+    rx.gso_types = gso_types;
     while (fuzz_input_left(&in)) {
         uint8_t move = fuzz_u8(&in);
         unsigned int count = 0;
@@ -107,8 +118,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
             rsp->id = move & 8 ? fuzz_u8(&in) : (uint16_t)fuzz_u32(&in);
             rsp->offset = move & 16 ? fuzz_u8(&in) : (uint16_t)fuzz_u32(&in);
-            rsp->flags = move & 32 ? (fuzz_u8(&in) & NETRXF_more_data) : (uint16_t)fuzz_u32(&in);
+            rsp->flags = move & 32 ? (fuzz_u8(&in) & (NETRXF_more_data | NETRXF_extra_info))
+                                   : (uint16_t)fuzz_u32(&in);
             rsp->status = move & 64 ? (int16_t)(fuzz_u8(&in) * 16) : (int16_t)fuzz_u32(&in);
+            rx_sring->rsp_prod++;
+            break;
+        }
+        case 7: { /* the backend writes an extra-info slot: mostly GSO, sometimes anything */
+            struct netif_extra_info *extra =
+                (void *)RING_GET_RESPONSE(&rx.front, rx_sring->rsp_prod);
+
+            extra->type = move & 8 ? XEN_NETIF_EXTRA_TYPE_GSO : fuzz_u8(&in);
+            extra->flags = move & 16 ? 0 : fuzz_u8(&in);
+            extra->u.gso.type = move & 32 ? fuzz_u8(&in) % 3 : fuzz_u8(&in);
+            extra->u.gso.size = move & 64 ? 1448 : (uint16_t)fuzz_u32(&in);
             rx_sring->rsp_prod++;
             break;
         }
@@ -121,7 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 5:
             net_tx_take_responses(&tx, check_tx_done, NULL);
             break;
-        default:
+        case 6:
             net_rx_take_responses(&rx, check_frame, NULL);
             break;
         }
@@ -134,7 +157,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 (RING_IDX)(tx.front.req_prod_pvt - tx.front.rsp_cons));
         REQUIRE((RING_IDX)(tx.front.req_prod_pvt - tx.front.rsp_cons) <= NET_TX_RING_SIZE);
         REQUIRE((RING_IDX)(rx.front.req_prod_pvt - rx.front.rsp_cons) <= NET_RX_RING_SIZE);
-        REQUIRE(rx.chain_len < NET_RX_MAX_SLOTS || rx.fault.broken);
+        REQUIRE(rx.chain_len < NET_RX_MAX_FRAME_SLOTS || rx.fault.broken);
+        REQUIRE(rx.chain_data <= NET_RX_MAX_SLOTS && rx.chain_extras <= NET_RX_MAX_EXTRAS);
         if (tx.fault.broken)
             REQUIRE(net_tx_room(&tx) == 0 && tx.fault.reason[0] != '\0');
         if (rx.fault.broken)

@@ -25,12 +25,18 @@ static uint16_t tx_done_ids[512];
 static int tx_done_status[512];
 static bool keep_ids;
 
+/* Both GSO types, as the driver asks for them over feature-sg. */
+#define GSO_BOTH (1u << XEN_NETIF_GSO_TYPE_TCPV4 | 1u << XEN_NETIF_GSO_TYPE_TCPV6)
+
 /* What the rx frame callback saw. */
 static unsigned int frames;
 static unsigned int frame_slots[64];
 static struct net_rx_slot frame_first[64];
 static unsigned int frame_flags[64];
 static int frame_status[64];
+static unsigned int frame_gso_type[64];
+static unsigned int frame_gso_size[64];
+static unsigned int frame_bytes[64];
 
 static bool record_tx(void *arg, uint16_t id, int status)
 {
@@ -41,26 +47,28 @@ static bool record_tx(void *arg, uint16_t id, int status)
     return !keep_ids;
 }
 
-static void record_frame(void *arg, const struct net_rx_slot *slots, unsigned int n,
-                         unsigned int flags, int status)
+static void record_frame(void *arg, const struct net_rx_frame *f)
 {
     (void)arg;
     if (frames < 64) {
-        frame_slots[frames] = n;
-        frame_first[frames] = slots[0];
-        frame_flags[frames] = flags;
-        frame_status[frames] = status;
+        frame_slots[frames] = f->n;
+        frame_first[frames] = f->slots[0];
+        frame_flags[frames] = f->flags;
+        frame_status[frames] = f->status;
+        frame_gso_type[frames] = f->gso_type;
+        frame_gso_size[frames] = f->gso_size;
+        for (unsigned int i = 0; i < f->n; i++)
+            frame_bytes[frames] += f->slots[i].len;
     }
     frames++;
 }
 
 /* A frame callback that posts the frame's buffers again at once, as the driver does. */
-static void repost_frame(void *arg, const struct net_rx_slot *slots, unsigned int n,
-                         unsigned int flags, int status)
+static void repost_frame(void *arg, const struct net_rx_frame *f)
 {
-    record_frame(arg, slots, n, flags, status);
-    for (unsigned int i = 0; i < n; i++)
-        CHECK(net_rx_post(&rx, slots[i].id, 100 + slots[i].id));
+    record_frame(arg, f);
+    for (unsigned int i = 0; i < f->n; i++)
+        CHECK(net_rx_post(&rx, f->slots[i].id, 100 + f->slots[i].id));
 }
 
 static void setup(void)
@@ -73,6 +81,7 @@ static void setup(void)
     net_rx_init(&rx, rx_sring);
     tx_done_count = 0;
     frames = 0;
+    memset(frame_bytes, 0, sizeof(frame_bytes));
     keep_ids = false;
 }
 
@@ -101,6 +110,14 @@ static void post_rx(unsigned int n)
     for (unsigned int i = 0; i < n; i++)
         CHECK(net_rx_post(&rx, (uint16_t)i, 100 + i));
     net_rx_push(&rx);
+}
+
+/* A frontend that asked for both GSO types, with buffers 0..posted-1 posted. */
+static void setup_gso(unsigned int posted)
+{
+    setup();
+    rx.gso_types = GSO_BOTH;
+    post_rx(posted);
 }
 
 static void rx_respond(uint16_t id, uint16_t offset, uint16_t flags, int16_t status)
@@ -280,23 +297,25 @@ UNIT_TEST(rx_frames_of_one_and_several_slots_are_delivered)
     setup();
     post_rx(8);
     CHECK_INT(rx.posted_count, 8);
-    rx_respond(3, 10, NETRXF_data_validated, 60);
-    rx_respond(0, 0, NETRXF_csum_blank | NETRXF_more_data, 4096);
-    rx_respond(1, 0, NETRXF_more_data, 4096);
-    rx_respond(2, 0, 0, 822);
+    rx_respond(0, 10, NETRXF_data_validated, 60);
+    rx_respond(1, 0, NETRXF_csum_blank | NETRXF_more_data, 4096);
+    rx_respond(2, 0, NETRXF_more_data, 4096);
+    rx_respond(3, 0, 0, 822);
     CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 2);
     CHECK(!rx.fault.broken);
     CHECK_INT(frame_slots[0], 1);
-    CHECK_INT(frame_first[0].id, 3);
+    CHECK_INT(frame_first[0].id, 0);
     CHECK_INT(frame_first[0].offset, 10);
     CHECK_INT(frame_first[0].len, 60);
     CHECK_INT(frame_flags[0], NETRXF_data_validated);
     CHECK_INT(frame_slots[1], 3);
     CHECK_INT(frame_flags[1], NETRXF_csum_blank);
+    CHECK_INT(frame_bytes[1], 4096 + 4096 + 822);
+    CHECK_INT(frame_gso_type[1], XEN_NETIF_GSO_TYPE_NONE);
     CHECK_INT(rx.posted_count, 4);
     /* Each buffer is the caller's again, to post once more. */
-    CHECK(net_rx_post(&rx, 3, 103));
-    CHECK(!net_rx_post(&rx, 3, 103));
+    CHECK(net_rx_post(&rx, 0, 100));
+    CHECK(!net_rx_post(&rx, 0, 100));
 }
 
 UNIT_TEST(rx_buffers_can_be_posted_again_from_the_frame_callback)
@@ -332,7 +351,7 @@ UNIT_TEST(rx_error_frames_come_back_with_their_buffers)
 {
     setup();
     post_rx(2);
-    rx_respond(1, 0, 0, NETIF_RSP_ERROR);
+    rx_respond(0, 0, 0, NETIF_RSP_ERROR);
     CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 1);
     CHECK_INT(frame_status[0], -EIO);
     CHECK_INT(rx.posted_count, 1);
@@ -366,11 +385,23 @@ UNIT_TEST(rx_bad_ids_are_caught)
 
     setup();
     post_rx(4);
-    rx_respond(2, 0, 0, 60);
-    rx_respond(2, 0, 0, 60); /* its buffer is no longer posted */
+    rx_respond(0, 0, 0, 60);
+    rx_respond(0, 0, 0, 60); /* its buffer is no longer posted */
     CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 1);
-    check_broken_with(&rx.fault, "id 2, which has no buffer posted");
+    check_broken_with(&rx.fault, "id 0, which has no buffer posted");
     CHECK_INT(rx.front.rsp_cons, 1);
+}
+
+UNIT_TEST(rx_response_out_of_its_requests_slot_is_caught)
+{
+    /* xen/io/netif.h: a response sits in its request's slot, even with the id posted. */
+    setup();
+    post_rx(4);
+    rx_respond(2, 0, 0, 60);
+    CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 0);
+    check_broken_with(&rx.fault, "id 2 in the ring slot of buffer 0");
+    CHECK_INT(rx.front.rsp_cons, 0);
+    CHECK_INT(rx.posted_count, 4);
 }
 
 UNIT_TEST(rx_slot_past_its_page_is_caught)
@@ -402,6 +433,138 @@ UNIT_TEST(rx_extra_info_we_never_asked_for_is_caught)
     rx_respond(0, 0, NETRXF_extra_info, 60);
     CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 0);
     check_broken_with(&rx.fault, "extra info we never asked for");
+
+    setup_gso(4);
+    rx_respond(0, 0, NETRXF_gso_prefix, 60);
+    CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 0);
+    check_broken_with(&rx.fault, "a GSO prefix we never asked for");
+}
+
+/* The extra-info slot of a large TCP segment, at the next response. */
+static void rx_respond_extra(uint8_t type, uint8_t flags, uint8_t gso_type, uint16_t gso_size)
+{
+    struct netif_extra_info *extra = (void *)RING_GET_RESPONSE(&rx.front, rx_sring->rsp_prod);
+
+    memset(extra, 0, sizeof(*extra));
+    extra->type = type;
+    extra->flags = flags;
+    extra->u.gso.type = gso_type;
+    extra->u.gso.size = gso_size;
+    rx_sring->rsp_prod++;
+}
+
+/* A GSO frame of data_slots full pages but the last, its extra-info slot second. */
+static void rx_respond_gso(unsigned int data_slots, uint16_t first_flags)
+{
+    uint16_t id = 0;
+
+    rx_respond(id++, 0, first_flags | NETRXF_extra_info | (data_slots > 1 ? NETRXF_more_data : 0),
+               4096);
+    rx_respond_extra(XEN_NETIF_EXTRA_TYPE_GSO, 0, XEN_NETIF_GSO_TYPE_TCPV4, 1448);
+    id++;
+    for (unsigned int i = 1; i < data_slots; i++, id++)
+        rx_respond(id, 0, i + 1 < data_slots ? NETRXF_more_data : 0,
+                   i + 1 < data_slots ? 4096 : 13);
+}
+
+UNIT_TEST(rx_large_tcp_segment_with_its_gso_slot_is_delivered)
+{
+    /* 64 KiB and an Ethernet header: 17 pages, and the GSO slot. */
+    setup_gso(32);
+    rx_respond_gso(17, NETRXF_csum_blank | NETRXF_data_validated);
+    CHECK_INT(net_rx_take_responses(&rx, repost_frame, NULL), 1);
+    CHECK(!rx.fault.broken);
+    CHECK_INT(frame_slots[0], 18);
+    CHECK_INT(frame_bytes[0], 16 * 4096 + 13);
+    CHECK_INT(frame_flags[0], NETRXF_csum_blank | NETRXF_data_validated);
+    CHECK_INT(frame_gso_type[0], XEN_NETIF_GSO_TYPE_TCPV4);
+    CHECK_INT(frame_gso_size[0], 1448);
+    /* Every buffer came back, the GSO slot's included, and was posted again. */
+    CHECK_INT(rx.posted_count, 32);
+
+    /* A one-slot GSO frame ends after its extra-info slot; the next frame is plain. */
+    setup_gso(4);
+    rx_respond_gso(1, 0);
+    rx_respond(2, 0, 0, 60);
+    CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 2);
+    CHECK(!rx.fault.broken);
+    CHECK_INT(frame_slots[0], 2);
+    CHECK_INT(frame_gso_type[0], XEN_NETIF_GSO_TYPE_TCPV4);
+    CHECK_INT(frame_slots[1], 1);
+    CHECK_INT(frame_gso_type[1], XEN_NETIF_GSO_TYPE_NONE);
+    CHECK_INT(frame_gso_size[1], 0);
+    CHECK_INT(rx.posted_count, 1);
+
+    /* A frame whose extra-info slot is not published yet waits for it. */
+    setup_gso(4);
+    rx_respond(0, 0, NETRXF_extra_info, 100);
+    CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 0);
+    rx_respond_extra(XEN_NETIF_EXTRA_TYPE_GSO, 0, XEN_NETIF_GSO_TYPE_TCPV6, 1428);
+    CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 1);
+    CHECK_INT(frame_gso_type[0], XEN_NETIF_GSO_TYPE_TCPV6);
+}
+
+/*
+ * A frame's first slot announces extra info and the next slot is this one, asked for
+ * with gso_types: the ring breaks at the extra-info slot for a reason with words.
+ */
+static void check_extra_refused(unsigned int gso_types, uint8_t type, uint8_t gso_type,
+                                uint16_t gso_size, const char *words)
+{
+    setup();
+    rx.gso_types = gso_types;
+    post_rx(4);
+    rx_respond(0, 0, NETRXF_extra_info, 100);
+    rx_respond_extra(type, 0, gso_type, gso_size);
+    CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 0);
+    check_broken_with(&rx.fault, words);
+    CHECK_INT(rx.front.rsp_cons, 1);
+    CHECK_INT(frames, 0);
+}
+
+UNIT_TEST(rx_gso_slot_of_a_kind_we_never_asked_for_is_caught)
+{
+    check_extra_refused(1u << XEN_NETIF_GSO_TYPE_TCPV4, XEN_NETIF_EXTRA_TYPE_GSO,
+                        XEN_NETIF_GSO_TYPE_TCPV6, 1428, "GSO of type 2, which we never asked for");
+    check_extra_refused(GSO_BOTH, XEN_NETIF_EXTRA_TYPE_GSO, 200, 1428, "GSO of type 200");
+    check_extra_refused(GSO_BOTH, XEN_NETIF_EXTRA_TYPE_HASH, 0, 0,
+                        "extra-info slot of type 4: only GSO was asked for");
+    check_extra_refused(GSO_BOTH, XEN_NETIF_EXTRA_TYPE_GSO, XEN_NETIF_GSO_TYPE_TCPV4, 0,
+                        "GSO with segments of 0 bytes");
+}
+
+UNIT_TEST(rx_extra_info_chained_or_past_the_first_slot_is_caught)
+{
+    setup_gso(4);
+    rx_respond(0, 0, NETRXF_extra_info, 100);
+    rx_respond_extra(XEN_NETIF_EXTRA_TYPE_GSO, XEN_NETIF_EXTRA_FLAG_MORE, XEN_NETIF_GSO_TYPE_TCPV4,
+                     1448);
+    rx_respond_extra(XEN_NETIF_EXTRA_TYPE_GSO, 0, XEN_NETIF_GSO_TYPE_TCPV4, 1448);
+    CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 0);
+    check_broken_with(&rx.fault, "past the frame's one GSO slot");
+
+    setup_gso(4);
+    rx_respond(0, 0, NETRXF_more_data, 4096);
+    rx_respond(1, 0, NETRXF_extra_info, 100);
+    CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 0);
+    check_broken_with(&rx.fault, "extra info we never asked for past a frame's first slot");
+    CHECK_INT(rx.front.rsp_cons, 1);
+}
+
+UNIT_TEST(rx_gso_frame_of_too_many_slots_is_caught)
+{
+    /* 19 data slots: one more than any frame may take, the GSO slot aside. */
+    setup_gso(32);
+    rx_respond_gso(19, 0);
+    CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 0);
+    check_broken_with(&rx.fault, "more than 18 slots");
+    CHECK_INT(rx.front.rsp_cons, 19);
+
+    /* 18 data slots and the GSO slot are fine. */
+    setup_gso(32);
+    rx_respond_gso(18, 0);
+    CHECK_INT(net_rx_take_responses(&rx, record_frame, NULL), 1);
+    CHECK_INT(frame_slots[0], 19);
 }
 
 UNIT_TEST(rx_more_data_chain_is_bounded)
@@ -431,8 +594,13 @@ static const struct unit_test tests[] = {
     UNIT_ENTRY(rx_error_frames_come_back_with_their_buffers),
     UNIT_ENTRY(rx_producer_far_ahead_or_past_our_buffers_is_caught),
     UNIT_ENTRY(rx_bad_ids_are_caught),
+    UNIT_ENTRY(rx_response_out_of_its_requests_slot_is_caught),
     UNIT_ENTRY(rx_slot_past_its_page_is_caught),
     UNIT_ENTRY(rx_extra_info_we_never_asked_for_is_caught),
+    UNIT_ENTRY(rx_large_tcp_segment_with_its_gso_slot_is_delivered),
+    UNIT_ENTRY(rx_gso_slot_of_a_kind_we_never_asked_for_is_caught),
+    UNIT_ENTRY(rx_extra_info_chained_or_past_the_first_slot_is_caught),
+    UNIT_ENTRY(rx_gso_frame_of_too_many_slots_is_caught),
     UNIT_ENTRY(rx_more_data_chain_is_bounded),
 };
 
