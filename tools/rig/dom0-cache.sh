@@ -9,6 +9,8 @@
 #   dom0_cache_prepare || exit 1
 #   # $DOM0_KERNEL: the dom0 kernel as a plain ELF; $DOM0_INITRD: the base initramfs
 #
+# and by tools/setup, which calls dom0_cache_fetch to fetch the packages beforehand.
+#
 # The initramfs is kept under a key made of everything that goes into it: the exact
 # package versions, the rig files below, and the compiled helpers. It is rebuilt when
 # any of them changes, or when a file taken from the host (bash, flock, the C library)
@@ -336,6 +338,13 @@ dom0_cache__pack() {
     fi
     (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$3"
     [ "${PIPESTATUS[*]}" = "0 0" ] || { dom0_cache__say "cpio or gzip failed"; return 1; }
+}
+
+# Fetches the packages the image is made of that are not cached yet (tools/setup
+# does, so that a machine set up has what the rig needs, and a new package in the
+# lists above is fetched there too).
+dom0_cache_fetch() {
+    mkdir -p "$DOM0_CACHE" && dom0_cache__resolve && dom0_cache__fetch
 }
 
 # Sets DOM0_KERNEL and DOM0_INITRD, fetching and building what is missing.
