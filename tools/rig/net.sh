@@ -23,6 +23,12 @@
 # argument. Globals they set: RIG_NET_IP, RIG_NET_MAC, RIG_NET_VIF, RIG_PING_SENT,
 # RIG_PING_ANSWERED, RIG_PING_LOST, RIG_PING_MIN, RIG_PING_AVG, RIG_PING_MAX (ms),
 # RIG_HTTP_BYTES, RIG_HTTP_SUM, RIG_HTTP_STATUS, RIG_HTTP_BODY.
+#
+# HTTP goes through curl, but for the bytes rig_http_send sends as they are (busybox
+# nc). A fetch fails on any status other than 2xx, saying which: a scenario that
+# expects an error status (400 for a malformed request) sends the request with
+# rig_http_send and checks the status line, which RIG_HTTP_STATUS then holds (after
+# a fetch: the last status code).
 
 # shellcheck disable=SC2034 # the RIG_NET_*, RIG_PING_*, RIG_HTTP_* globals: for the scenario scripts
 
