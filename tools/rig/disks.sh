@@ -18,7 +18,7 @@
 # sector-size) has, 512 by default; ro, read-only for the domain and for the loop
 # device. The backing file is /disks/SCENARIO-VDEV.img, all holes at first (it reads
 # as zeros). The loop device reads and writes it with direct I/O, so that writing a
-# whole 1 GiB disk does not fill dom0's 160 MiB with cached pages, and turns a discard
+# whole 1 GiB disk does not fill dom0's 192 MiB with cached pages, and turns a discard
 # into a hole punched in the file, which rig_disk_usage then shows.
 #
 # The functions log what they do and return 1, with a line that says why, when it

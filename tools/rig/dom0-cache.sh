@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The full rig's dom0: Debian's Linux kernel and an initramfs with busybox, the Xen
+# The full rig's dom0: Debian's Linux kernel and an initramfs with busybox, curl, the Xen
 # toolstack (xl, xenstored, xenconsoled) and this folder's init and helpers, all made
 # from Debian packages fetched with `apt-get download` and unpacked with `dpkg-deb -x`
 # into a cache folder ($XDG_CACHE_HOME/mini-os/dom0, or ~/.cache/mini-os/dom0). Nothing
@@ -8,6 +8,8 @@
 #   . tools/rig/dom0-cache.sh
 #   dom0_cache_prepare || exit 1
 #   # $DOM0_KERNEL: the dom0 kernel as a plain ELF; $DOM0_INITRD: the base initramfs
+#
+# and by tools/setup, which calls dom0_cache_fetch to fetch the packages beforehand.
 #
 # The initramfs is kept under a key made of everything that goes into it: the exact
 # package versions, the rig files below, and the compiled helpers. It is rebuilt when
@@ -29,12 +31,26 @@ DOM0_XEN_BIN=usr/lib/xen-4.17/bin
 DOM0_XEN_TOOLS=(xl xenstored xenconsoled xenconsole xen-init-dom0 xenstore-control
     libxl-save-helper)
 DOM0_XENSTORE_CMDS=(read write ls list exists rm chmod watch)
-# What the network benchmark measures with, beside busybox's ping, wget and udhcpd:
+# The HTTP client of the network scenarios (tools/rig/net.sh): curl, and the packages
+# of every library it loads (what `ldd curl` lists, the C library aside). libcurl4 is
+# linked with LDAP, Kerberos, RTMP, SSH, GnuTLS and OpenSSL, so all of them load,
+# although the rig speaks only plain HTTP. These packages are unpacked apart, and only
+# curl and the libraries it loads go into the image: 15 MiB, 6.8 MB compressed, which
+# make dom0 ready a second or two later under TCG and need dom0's 192 MiB
+# (tools/xen-rig). They are in every image rather than in an archive of their own for
+# scenarios with vifs: the full rig boots once for all its scenarios, and those with
+# vifs are among them.
+DOM0_CURL_PACKAGES=(curl libcurl4 zlib1g libnghttp2-14 libidn2-0 libunistring2 librtmp1
+    libgnutls30 libhogweed6 libnettle8 libgmp10 libp11-kit0 libffi8 libtasn1-6 libssh2-1
+    libpsl5 libssl3 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libcom-err2
+    libkeyutils1 libldap-2.5-0 libsasl2-2 libzstd1 libbrotli1)
+DOM0_CURL_PROGRAMS=(usr/bin/curl)
+DOM0_PACKAGES+=("${DOM0_CURL_PACKAGES[@]}")
+# What the network benchmark measures with, beside busybox's ping and udhcpd and curl:
 # iperf 2 and ApacheBench (ab). They and the libraries they load (OpenSSL's, C++'s)
 # add 3.9 MB to the compressed image, which every boot of the rig would unpack: they
 # are in it only with DOM0_BENCH_TOOLS=1 in the environment (tools/bench-net), a
-# cache entry of its own. curl is left out (its libraries add 18 MiB); busybox wget
-# fetches a page as well.
+# cache entry of its own.
 DOM0_BENCH_PACKAGES=(iperf apache2-utils libapr1 libaprutil1)
 DOM0_BENCH_PROGRAMS=(usr/bin/iperf usr/bin/ab)
 if [ "${DOM0_BENCH_TOOLS:-0}" = 1 ]; then
@@ -231,11 +247,16 @@ dom0_cache__host_file() {
 
 # Builds the image in $1/root and writes $1/out/initrd.cpio.gz and $1/out/host-files.
 dom0_cache__assemble() {
-    local work=$1 helpers=$2 x=$1/x root=$1/root want deb t n p f lib path kver
-    mkdir -p "$x" "$root" "$work/out" || return 1
+    local work=$1 helpers=$2 x=$1/x xc=$1/xc root=$1/root want deb t n p f lib path kver
+    mkdir -p "$x" "$xc" "$root" "$work/out" || return 1
     for want in "${DOM0_WANTED[@]}"; do
         [ "${want%%=*}" = "$DOM0_LINUX_PKG" ] && continue
-        deb=$(dom0_cache__deb "$want") && dpkg-deb -x "$deb" "$x" || return 1
+        deb=$(dom0_cache__deb "$want") || return 1
+        if [[ " ${DOM0_CURL_PACKAGES[*]} " == *" ${want%%=*} "* ]]; then
+            dpkg-deb -x "$deb" "$xc" || return 1
+        else
+            dpkg-deb -x "$deb" "$x" || return 1
+        fi
     done
     DOM0__HOST_FILES=$work/host-files
     : >"$DOM0__HOST_FILES"
@@ -255,6 +276,7 @@ dom0_cache__assemble() {
     cp -a "$x/etc/xen" "$root/etc/" && cp -a "$x/$DOM0_LIBDIR"/lib*.so* "$root/$DOM0_LIBDIR/" || return 1
     for t in "${DOM0_HELPERS[@]}"; do cp "$helpers/$t" "$root/usr/bin/" || return 1; done
     for t in "${DOM0_BENCH_PROGRAMS[@]}"; do cp "$x/$t" "$root/usr/bin/" || return 1; done
+    for t in "${DOM0_CURL_PROGRAMS[@]}"; do cp "$xc/$t" "$root/usr/bin/" || return 1; done
 
     # The hotplug scripts run under bash and lock with flock: both from the host, and
     # util-linux's losetup, which unlike busybox's sets a sector size and direct I/O.
@@ -269,14 +291,15 @@ dom0_cache__assemble() {
         [ -e "$root/$p" ] || [ -L "$root/$p" ] || ln -s /bin/busybox "$root/$p"
     done
 
-    # Every library the programs need that the packages did not bring comes from the
-    # host (a Debian 12 like the packages), with the loader and libgcc_s, which
-    # pthread_cancel loads at run time (xl create aborts without it).
+    # Every library the programs need that the packages did not bring comes from
+    # curl's packages when it is one of theirs, else from the host (a Debian 12 like
+    # the packages), with the loader and libgcc_s, which pthread_cancel loads at run
+    # time (xl create aborts without it).
     dom0_cache__host_file /lib/x86_64-linux-gnu/libgcc_s.so.1 "$DOM0_LIBDIR/libgcc_s.so.1" "$root" ||
         return 1
     while IFS= read -r f; do
         [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
-        LD_LIBRARY_PATH=$root/$DOM0_LIBDIR ldd "$f" 2>/dev/null
+        LD_LIBRARY_PATH=$root/$DOM0_LIBDIR:$xc/$DOM0_LIBDIR:$xc/lib/x86_64-linux-gnu ldd "$f" 2>/dev/null
     done < <(find "$root" -type f) | sort -u >"$work/ldd"
     if grep -q 'not found' "$work/ldd"; then
         dom0_cache__say "libraries not found: $(grep 'not found' "$work/ldd" | awk '{print $1}' | sort -u | paste -sd' ')"
@@ -288,8 +311,12 @@ dom0_cache__assemble() {
             [ -e "$root$lib" ] || dom0_cache__host_file "$lib" "${lib#/}" "$root" || return 1 ;;
         *) # already there: the packages' libraries
             { [ -n "$path" ] && [ "${path#"$root"}" = "$path" ]; } || continue
-            [ -e "$root/$DOM0_LIBDIR/$lib" ] ||
-                dom0_cache__host_file "$path" "$DOM0_LIBDIR/$lib" "$root" || return 1 ;;
+            if [ "${path#"$xc"/}" != "$path" ]; then
+                [ -e "$root/$DOM0_LIBDIR/$lib" ] || cp -L "$path" "$root/$DOM0_LIBDIR/$lib" || return 1
+            else
+                [ -e "$root/$DOM0_LIBDIR/$lib" ] ||
+                    dom0_cache__host_file "$path" "$DOM0_LIBDIR/$lib" "$root" || return 1
+            fi ;;
         esac
     done < <(grep -v 'linux-vdso' "$work/ldd")
 
@@ -315,6 +342,13 @@ dom0_cache__pack() {
     fi
     (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$3"
     [ "${PIPESTATUS[*]}" = "0 0" ] || { dom0_cache__say "cpio or gzip failed"; return 1; }
+}
+
+# Fetches the packages the image is made of that are not cached yet (tools/setup
+# does, so that a machine set up has what the rig needs, and a new package in the
+# lists above is fetched there too).
+dom0_cache_fetch() {
+    mkdir -p "$DOM0_CACHE" && dom0_cache__resolve && dom0_cache__fetch
 }
 
 # Sets DOM0_KERNEL and DOM0_INITRD, fetching and building what is missing.

@@ -7,10 +7,11 @@
 #   rig_net_wait_ip                   # the domain's address, once it answers a ping
 #   rig_net_wait_ip 00:16:3e:00:00:01 # the same for whoever has that MAC
 #   rig_ping "$RIG_NET_IP" 100        # 100 pings: answered, lost, round trips
-#   rig_http_get "http://$RIG_NET_IP/" # fetch a page: its size and sha256sum
+#   rig_http_get "http://$RIG_NET_IP/" # fetch a page with curl: its size and sha256sum
 #   rig_http_get_many URL 1000        # 1,000 requests, one after another, bodies summed
 #   rig_http_concurrent URL 100       # 100 requests at once: how many came back whole
 #   rig_http_send ADDR PORT < <(printf 'GET...') # raw bytes in, the response out
+#   rig_http_put URL LENGTH < <(head -c LENGTH /dev/urandom) # an upload streamed
 #   rig_net_vif                       # the domain's backend interfaces (vifD.N)
 #   rig_net_attach 'mac=00:16:3e:00:00:02' # xl network-attach, on xenbr0 by default
 #   rig_net_detach 1                  # xl network-detach by device id or MAC
@@ -22,6 +23,12 @@
 # argument. Globals they set: RIG_NET_IP, RIG_NET_MAC, RIG_NET_VIF, RIG_PING_SENT,
 # RIG_PING_ANSWERED, RIG_PING_LOST, RIG_PING_MIN, RIG_PING_AVG, RIG_PING_MAX (ms),
 # RIG_HTTP_BYTES, RIG_HTTP_SUM, RIG_HTTP_STATUS, RIG_HTTP_BODY.
+#
+# HTTP goes through curl, but for the bytes rig_http_send sends as they are (busybox
+# nc). A fetch fails on any status other than 2xx, saying which: a scenario that
+# expects an error status (400 for a malformed request) sends the request with
+# rig_http_send and checks the status line, which RIG_HTTP_STATUS then holds (after
+# a fetch: the last status code).
 
 # shellcheck disable=SC2034 # the RIG_NET_*, RIG_PING_*, RIG_HTTP_* globals: for the scenario scripts
 
@@ -130,36 +137,63 @@ rig_ping() {
     [ "$RIG_PING_ANSWERED" -gt 0 ] || { rig_log "error: $addr answered no ping"; return 1; }
 }
 
-# rig__http_fetch WHAT TIMEOUT URL...: fetches the URLs one after another into one
-# body (busybox wget, a connection each, giving up after TIMEOUT seconds: with wget's
-# own -T, busybox 1.35's wget crashes), logs "rig: WHAT: N bytes, sha256 SUM" and sets
-# RIG_HTTP_BYTES and RIG_HTTP_SUM. Returns 1 on an error or a status other than 2xx.
+# The HTTP client: curl, without a config file (-q), quiet but for errors (in
+# --parallel mode -s leaves the progress meter: --no-progress-meter), each
+# request on a connection of its own (Connection: close, which the servers honour).
+# After each transfer it writes "rig-http STATUS BYTES EXIT" to stderr (EXIT: 0 when
+# the transfer went well, curl's error number else), so that every response is seen,
+# and its messages ("curl: (N) ...") go there too.
+RIG__CURL=(curl -q -sS --no-progress-meter -H 'Connection: close'
+    -w '%{stderr}rig-http %{http_code} %{size_download} %{exitcode}\n')
+
+# rig__http_checked WHAT COUNT RC ERRFILE: whether curl, which ended with status RC
+# and wrote ERRFILE, got COUNT whole responses with a 2xx status; if not, logs "rig: error:
+# WHAT failed: WHY". Sets RIG_HTTP_STATUS to the last response's status code and
+# RIG_HTTP_BYTES to the sum of their lengths.
+rig__http_checked() {
+    local what=$1 count=$2 rc=$3 err=$4 good why
+    RIG_HTTP_STATUS=$(sed -n 's/^rig-http \([0-9]*\) .*/\1/p' "$err" | tail -n 1)
+    RIG_HTTP_BYTES=$(awk '$1 == "rig-http" { n += $3 } END { printf "%d", n }' "$err")
+    good=$(grep -c '^rig-http 2[0-9][0-9] [0-9]* 0$' "$err")
+    [ "$rc" -eq 0 ] && [ "$good" -eq "$count" ] && return 0
+    why=$(grep -v '^rig-http ' "$err" | tail -n 1)
+    # timeout kills curl without a word.
+    [ -n "$why" ] || why="$good of $count responses whole with a 2xx status, the last ${RIG_HTTP_STATUS:-none} (curl ended with status $rc)"
+    rig_log "error: $what failed: $why"
+    return 1
+}
+
+# rig__http_fetch WHAT TIMEOUT URL...: fetches the URLs one after another (curl, a
+# connection each, giving up on all after TIMEOUT seconds; it stops at the first
+# failure), their bodies read as one stream without being kept, logs "rig: WHAT: N
+# bytes, sha256 SUM" and sets RIG_HTTP_BYTES and RIG_HTTP_SUM. Returns 1 on an error
+# or a status other than 2xx.
 rig__http_fetch() {
-    local what=$1 timeout=$2 body err
+    local what=$1 timeout=$2 err rc
     shift 2
-    body=$(mktemp /tmp/rig-http.XXXXXX) || return 1
-    if ! err=$(rig__exec timeout "$timeout" wget -q -O "$body" "$@" 2>&1); then
-        rig_log "error: $what failed: ${err:-no reason given}"
-        rm -f "$body"
-        return 1
-    fi
-    RIG_HTTP_BYTES=$(stat -c %s "$body")
-    RIG_HTTP_SUM=$(sha256sum <"$body")
+    err=$(mktemp /tmp/rig-http.XXXXXX) || return 1
+    RIG_HTTP_SUM=$(rig__exec timeout "$timeout" "${RIG__CURL[@]}" --fail --fail-early "$@" 2>"$err" |
+        sha256sum; exit "${PIPESTATUS[0]}")
+    rc=$?
     RIG_HTTP_SUM=${RIG_HTTP_SUM%% *}
-    rm -f "$body"
+    rig__http_checked "$what" $# $rc "$err"
+    rc=$?
+    rm -f "$err"
+    [ $rc -eq 0 ] || return 1
     rig_log "$what: $RIG_HTTP_BYTES bytes, sha256 $RIG_HTTP_SUM"
 }
 
 # rig_http_get URL [TIMEOUT]
 # Fetches URL (within TIMEOUT seconds, default 30), logs "rig: GET URL: N bytes,
-# sha256 SUM" and sets RIG_HTTP_BYTES and RIG_HTTP_SUM.
+# sha256 SUM" and sets RIG_HTTP_BYTES and RIG_HTTP_SUM. The body is not kept: a 100 MB
+# one costs dom0 no memory.
 rig_http_get() {
     rig__http_fetch "GET $1" "${2:-30}" "$1"
 }
 
 # rig_http_get_many URL COUNT [TIMEOUT]
-# Fetches URL COUNT times in a row (one wget, a connection each), logs "rig: COUNT GETs
-# of URL: N bytes, sha256 SUM" over the bodies one after another, and sets
+# Fetches URL COUNT times in a row (one curl, a connection each), logs "rig: COUNT
+# GETs of URL: N bytes, sha256 SUM" over the bodies one after another, and sets
 # RIG_HTTP_BYTES and RIG_HTTP_SUM to that. TIMEOUT (default 300 s) is for all of them.
 rig_http_get_many() {
     local urls=() i
@@ -168,24 +202,29 @@ rig_http_get_many() {
 }
 
 # rig_http_concurrent URL COUNT [TIMEOUT]
-# Starts COUNT fetches of URL at once and waits for them (TIMEOUT, default 120 s,
-# each); logs "rig: COUNT concurrent GETs of URL: N whole, sha256 SUM" when every
-# body has the same sum (else "... N whole, M different bodies"), and sets
-# RIG_HTTP_SUM to it. Returns 1 unless all COUNT came back whole and alike.
+# Fetches URL COUNT times at once (one curl that opens COUNT connections before any
+# answer: --parallel-immediate; at most 300) within TIMEOUT (default 120 s); logs
+# "rig: COUNT concurrent GETs of URL: N whole, sha256 SUM" when every body has the
+# same sum (else "... N whole, M different bodies"), and sets RIG_HTTP_SUM to it.
+# Whole: a 2xx status and the length the response announced. Returns 1 unless all
+# COUNT came back whole and alike.
 rig_http_concurrent() {
-    local url=$1 count=$2 timeout=${3:-120} dir i whole=0 sums pids=()
+    local url=$1 count=$2 timeout=${3:-120} dir i whole sums args=()
     dir=$(mktemp -d /tmp/rig-http.XXXXXX) || return 1
-    for ((i = 0; i < count; i++)); do
-        { timeout "$timeout" wget -q -O "$dir/$i" "$url" 2>/dev/null && touch "$dir/$i.ok"; } &
-        pids+=($!)
+    for ((i = 0; i < count; i++)); do args+=(-o "$dir/$i" "$url"); done
+    rig__exec timeout "$timeout" "${RIG__CURL[@]}" --fail --parallel --parallel-immediate \
+        --parallel-max "$count" "${args[@]}" 2>"$dir/err"
+    whole=$(grep -c '^rig-http 2[0-9][0-9] [0-9]* 0$' "$dir/err")
+    grep -v '^rig-http ' "$dir/err" | sort | uniq -c | while read -r n why; do
+        rig_log "curl said $n times: $why"
     done
-    # These only: the scenario's shell has other children that never end.
-    wait "${pids[@]}"
-    for ((i = 0; i < count; i++)); do [ -e "$dir/$i.ok" ] && whole=$((whole + 1)); done
-    sums=$(for ((i = 0; i < count; i++)); do [ -e "$dir/$i.ok" ] && sha256sum <"$dir/$i"; done | sort -u)
+    sums=$(for ((i = 0; i < count; i++)); do [ -e "$dir/$i" ] && sha256sum <"$dir/$i"; done | sort -u)
     rm -rf "$dir"
     RIG_HTTP_SUM=${sums%% *}
-    if [ "$(wc -l <<<"$sums")" -ne 1 ]; then
+    if [ -z "$sums" ]; then
+        rig_log "$count concurrent GETs of $url: none whole"
+        return 1
+    elif [ "$(wc -l <<<"$sums")" -ne 1 ]; then
         rig_log "$count concurrent GETs of $url: $whole whole, $(wc -l <<<"$sums") different bodies"
         return 1
     fi
@@ -193,23 +232,48 @@ rig_http_concurrent() {
     [ "$whole" -eq "$count" ]
 }
 
+# rig__http_answer ADDR OUT: sets RIG_HTTP_STATUS to the status line of the response
+# OUT (its CRs removed) and RIG_HTTP_BODY to the rest after its headers, and logs
+# "rig: ADDR answered: STATUS LINE". Returns 1 when there was no answer.
+rig__http_answer() {
+    RIG_HTTP_STATUS=$(head -n 1 <<<"$2")
+    RIG_HTTP_BODY=$(sed '1,/^$/d' <<<"$2")
+    if [ -z "$RIG_HTTP_STATUS" ]; then
+        rig_log "error: $1 sent no answer"
+        return 1
+    fi
+    rig_log "$1 answered: $RIG_HTTP_STATUS"
+}
+
 # rig_http_send ADDR PORT [TIMEOUT] < <(COMMAND)
-# Sends what stdin holds to ADDR:PORT as it is (busybox nc; a request the server
-# should refuse, or a large upload streamed from a command), logs "rig: ADDR:PORT
-# answered: STATUS LINE" and sets RIG_HTTP_STATUS to the status line and
+# Sends what stdin holds to ADDR:PORT as it is (busybox nc: raw bytes, such as a
+# request the server should refuse, which an HTTP client would not send), logs "rig:
+# ADDR:PORT answered: STATUS LINE" and sets RIG_HTTP_STATUS to the status line and
 # RIG_HTTP_BODY to the rest of the response after its headers. TIMEOUT: 60 s. Feed
 # it by redirection, not through a pipe, which would run it in a subshell whose
 # globals are lost.
 rig_http_send() {
     local addr=$1 port=$2 timeout=${3:-60} out
     out=$(timeout "$timeout" nc "$addr" "$port" | tr -d '\r') || true
-    RIG_HTTP_STATUS=$(head -n 1 <<<"$out")
-    RIG_HTTP_BODY=$(sed '1,/^$/d' <<<"$out")
-    if [ -z "$RIG_HTTP_STATUS" ]; then
-        rig_log "error: $addr:$port sent no answer"
-        return 1
-    fi
-    rig_log "$addr:$port answered: $RIG_HTTP_STATUS"
+    rig__http_answer "$addr:$port" "$out"
+}
+
+# rig_http_put URL LENGTH [TIMEOUT] < <(COMMAND)
+# Sends what stdin holds, LENGTH bytes, as the body of a PUT to URL (curl, streamed as
+# it comes, with a Content-Length: no chunked encoding, no Expect), within TIMEOUT
+# (default 600 s); logs "rig: URL answered: STATUS LINE" and sets RIG_HTTP_STATUS and
+# RIG_HTTP_BODY as rig_http_send does. Returns 1 unless the status is 2xx. Fed by
+# redirection, as rig_http_send is.
+rig_http_put() {
+    local url=$1 length=$2 timeout=${3:-600} out err rc
+    err=$(mktemp /tmp/rig-http.XXXXXX) || return 1
+    out=$(rig__exec timeout "$timeout" "${RIG__CURL[@]}" -i -T - -H 'Transfer-Encoding:' -H 'Expect:' \
+        -H "Content-Length: $length" "$url" 2>"$err" | tr -d '\r'; exit "${PIPESTATUS[0]}")
+    rc=$?
+    rig__http_checked "PUT $url" 1 $rc "$err"
+    rc=$?
+    rm -f "$err"
+    rig__http_answer "$url" "$out" && [ $rc -eq 0 ]
 }
 
 # rig_net_attach [SETTINGS [NAME]]
@@ -243,7 +307,7 @@ rig_net_detach() {
 # vif was detached". Returns 1 when the detach failed or the transfer succeeded.
 rig_net_detach_during() {
     local url=$1 who=$2 pid status
-    timeout 300 wget -q -O /dev/null "$url" &
+    timeout 300 curl -q -sS --fail -o /dev/null "$url" &
     pid=$!
     rig__sleep 3
     if ! rig_net_detach "$who" "${3:-}"; then
