@@ -194,15 +194,25 @@ rig_http_concurrent() {
 }
 
 # rig_http_send ADDR PORT [TIMEOUT] < <(COMMAND)
-# Sends what stdin holds to ADDR:PORT as it is (busybox nc; a request the server
-# should refuse, or a large upload streamed from a command), logs "rig: ADDR:PORT
-# answered: STATUS LINE" and sets RIG_HTTP_STATUS to the status line and
-# RIG_HTTP_BODY to the rest of the response after its headers. TIMEOUT: 60 s. Feed
-# it by redirection, not through a pipe, which would run it in a subshell whose
-# globals are lost.
+# Sends what stdin holds to ADDR:PORT as it is (a request the server should refuse,
+# or a large upload streamed from a command), logs "rig: ADDR:PORT answered: STATUS
+# LINE" and sets RIG_HTTP_STATUS to the status line and RIG_HTTP_BODY to the rest of
+# the response after its headers. TIMEOUT: 60 s. Feed it by redirection, not through
+# a pipe, which would run it in a subshell whose globals are lost.
+#
+# The bytes go out through bash's /dev/tcp in writes of 64 KiB (dd gathers them), so
+# that dom0 sends large TCP segments. busybox nc writes what one read of a few KiB
+# gave it, and dom0 under emulation spent so long on each such segment that an
+# upload stopped at about 10 Mbit/s, to lwIP's raw API as much as to httpd.
 rig_http_send() {
     local addr=$1 port=$2 timeout=${3:-60} out
-    out=$(timeout "$timeout" nc "$addr" "$port" | tr -d '\r') || true
+    # The reader is the foreground process, the one timeout stops: nothing else holds
+    # the output open once it ends. The writer takes stdin as fd 4, since a command
+    # put in the background is given /dev/null as its own.
+    # shellcheck disable=SC2016 # $0 and $1 are the inner shell's
+    out=$(timeout "$timeout" bash -c 'exec 3<>"/dev/tcp/$0/$1" 4<&0 || exit 1
+        dd ibs=4096 obs=65536 <&4 >&3 2>/dev/null &
+        cat <&3' "$addr" "$port" | tr -d '\r') || true
     RIG_HTTP_STATUS=$(head -n 1 <<<"$out")
     RIG_HTTP_BODY=$(sed '1,/^$/d' <<<"$out")
     if [ -z "$RIG_HTTP_STATUS" ]; then
