@@ -12,6 +12,12 @@
 #include "apps/httpd/server.h"
 
 #define CONNECTION_IN_SIZE 2048
+/*
+ * A request body (an upload) is read in pieces of up to this much, straight to the
+ * session, not through a connection's buffer: through the buffer it took a poll and a
+ * recv for every 2 KiB, ten thousand of each for 20 MB (now under 400).
+ */
+#define BODY_READ_SIZE (64 * 1024)
 /* A burst of clients, as many as may be open at once, waits rather than retries. */
 #define LISTEN_BACKLOG SERVER_MAX_CONNECTIONS
 #define RETRY_SEND_MS  50
@@ -38,6 +44,9 @@ static struct connection *polled_connections[SERVER_MAX_CONNECTIONS];
 static struct server_stats stats;
 static uint64_t requests_of_closed; /* answered on connections now closed */
 static uint64_t timeout;            /* ms; 0: none */
+/* One for all connections: the loop serves them one at a time, and a session takes
+ * all of a body it is given. */
+static char body_in[BODY_READ_SIZE];
 
 /* A socket of family listening at addr (len bytes), or -1. */
 static int listen_at(int family, const void *addr, socklen_t len)
@@ -154,21 +163,45 @@ static void connection_accept(int listen_fd)
     stats.open++;
 }
 
-/* Take what the socket has; false if the connection failed. */
-static bool connection_read(struct connection *c)
+/*
+ * Take what the socket has, up to size bytes into buf; the number taken, or 0 if
+ * none (the peer closed, or nothing came), or -1 if the connection failed.
+ */
+static ssize_t connection_recv(struct connection *c, char *buf, size_t size)
 {
-    ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, MSG_DONTWAIT);
+    ssize_t n = recv(c->fd, buf, size, MSG_DONTWAIT);
 
     if (n > 0) {
-        c->in_len += n;
         c->moved_ms = sock_now_ms();
-    } else if (n == 0) {
+        return n;
+    }
+    if (n == 0) {
         c->peer_closed = true;
     } else if (!would_block()) {
         c->error = errno;
-        return false;
+        return -1;
     }
-    return true;
+    return 0;
+}
+
+/* Take what the socket has; false if the connection failed. */
+static bool connection_read(struct connection *c)
+{
+    uint64_t body_left = session_body_left(&c->session);
+    ssize_t n;
+
+    /* Body bytes with nothing before them in the buffer: to the session directly, and
+     * no more than the body, so that nothing is left over for the buffer. */
+    if (c->in_len == 0 && body_left > 0) {
+        n = connection_recv(c, body_in, body_left < sizeof(body_in) ? body_left : sizeof(body_in));
+        if (n > 0)
+            session_receive(&c->session, body_in, n);
+        return n >= 0;
+    }
+    n = connection_recv(c, c->in + c->in_len, sizeof(c->in) - c->in_len);
+    if (n > 0)
+        c->in_len += n;
+    return n >= 0;
 }
 
 /*

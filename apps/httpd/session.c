@@ -285,6 +285,11 @@ bool session_wants_input(const struct session *s)
     return s->state == SESSION_READING_HEAD || s->state == SESSION_READING_BODY;
 }
 
+uint64_t session_body_left(const struct session *s)
+{
+    return s->state == SESSION_READING_BODY ? s->body_left : 0;
+}
+
 bool session_idle(const struct session *s)
 {
     return s->state == SESSION_READING_HEAD && s->parser.head_len == 0;

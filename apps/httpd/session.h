@@ -71,6 +71,8 @@ void session_sent(struct session *s, size_t n);
 bool session_finished(const struct session *s);
 /* Whether the session takes input now (it does not while a response is being sent). */
 bool session_wants_input(const struct session *s);
+/* How many bytes of a request's body it still takes (0 unless it reads a body). */
+uint64_t session_body_left(const struct session *s);
 /* Whether it waits for a request of which nothing has come yet (a kept connection). */
 bool session_idle(const struct session *s);
 /* Whether part of a request's head has come, and not the rest. */

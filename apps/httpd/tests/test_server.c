@@ -289,6 +289,38 @@ UNIT_TEST(upload_is_answered_with_its_sha256)
     free(body);
 }
 
+/* A request sent right behind an upload's body, in the same write, is answered too. */
+UNIT_TEST(request_right_behind_an_upload_is_answered)
+{
+    const size_t n = 300 * 1000;
+    const char tail[] = "GET /bytes?n=10 HTTP/1.1\r\nHost: t\r\n\r\n";
+    char head[128], expected[65];
+    size_t head_len = (size_t)snprintf(
+        head, sizeof(head), "PUT /upload HTTP/1.1\r\nHost: t\r\nContent-Length: %zu\r\n\r\n", n);
+    char *all = malloc(head_len + n + sizeof(tail) - 1);
+    struct client c;
+    struct response r;
+    struct sha256 sha;
+
+    memcpy(all, head, head_len);
+    for (size_t i = 0; i < n; i++)
+        all[head_len + i] = (char)(i * 7 + i / 1000);
+    memcpy(all + head_len + n, tail, sizeof(tail) - 1);
+    sha256_init(&sha);
+    sha256_update(&sha, all + head_len, n);
+    sha256_final_hex(&sha, expected);
+    CHECK(client_open(&c));
+    CHECK(client_send(&c, all, head_len + n + sizeof(tail) - 1));
+    CHECK(client_response(&c, false, &r));
+    CHECK_INT(r.status, 200);
+    CHECK(strncmp(r.start, expected, 64) == 0);
+    CHECK(client_response(&c, false, &r));
+    CHECK_INT(r.status, 200);
+    CHECK_INT(r.length, 10);
+    close(c.fd);
+    free(all);
+}
+
 UNIT_TEST(malformed_request_gets_400_and_the_server_serves_on)
 {
     struct client c;
@@ -497,6 +529,7 @@ static const struct unit_test tests[] = {
     UNIT_ENTRY(http_1_0_is_closed_after_one_response),
     UNIT_ENTRY(bytes_with_a_checksum),
     UNIT_ENTRY(upload_is_answered_with_its_sha256),
+    UNIT_ENTRY(request_right_behind_an_upload_is_answered),
     UNIT_ENTRY(malformed_request_gets_400_and_the_server_serves_on),
     UNIT_ENTRY(concurrent_connections),
     UNIT_ENTRY(curl_agrees),
