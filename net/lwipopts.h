@@ -44,7 +44,10 @@ void net_core_unlock(void);
 #define DEFAULT_TCP_RECVMBOX_SIZE 128
 #define DEFAULT_UDP_RECVMBOX_SIZE 64
 #define DEFAULT_RAW_RECVMBOX_SIZE 16
-#define DEFAULT_ACCEPTMBOX_SIZE   16
+/* Connections accepted by TCP that the server has yet to take: lwIP resets one that
+ * finds this queue full (api_msg.c:accept_function), so a burst of 100 clients
+ * connecting at once was refused past the 16th. Room for as many as httpd serves. */
+#define DEFAULT_ACCEPTMBOX_SIZE 128
 
 /* --- Protocols --- */
 
