@@ -1,9 +1,10 @@
 /*
  * lwIP's network interface over the network frontend. Received frames are copied
  * into pool buffers (the frontend reuses its pages once rx returns) and queued for
- * the tcpip thread, large TCP segments of up to 64 KiB included; transmitted frames are handed to
- * the frontend where they lie, one segment per buffer of the chain, and held (pbuf_ref) until the
- * frontend is done with them. Both callbacks run in the interface's thread and never sleep.
+ * the tcpip thread, large TCP segments of up to 64 KiB included; transmitted frames
+ * are handed to the frontend where they lie, one segment per buffer of the chain, and
+ * held (pbuf_ref) until the frontend is done with them. Both callbacks run in the
+ * interface's thread and never sleep.
  */
 #include "net/netif_netfront.h"
 
@@ -50,35 +51,20 @@ struct netif_netfront_tx {
     struct netfront_seg segs[];
 };
 
-/*
- * Copy a frame's segments into frame, a chain of pool buffers as long as they are less
- * skip bytes at the start: one pass over both, one memcpy per piece.
- */
+/* Copy a frame's segments into frame, a pool buffer chain as long as they are less
+ * skip bytes at the start. */
 static void copy_segments(struct pbuf *frame, const struct netfront_seg *segs, unsigned int nsegs,
                           size_t skip)
 {
-    struct pbuf *q = frame;
     u16_t at = 0;
 
     for (unsigned int i = 0; i < nsegs; i++) {
-        const u8_t *from = segs[i].data;
-        size_t left = segs[i].len;
-        size_t skipped = LWIP_MIN(skip, left);
+        size_t skipped = LWIP_MIN(skip, (size_t)segs[i].len);
 
-        from += skipped;
-        left -= skipped;
         skip -= skipped;
-        while (left > 0) {
-            if (at == q->len) {
-                q = q->next;
-                at = 0;
-            }
-            u16_t n = (u16_t)LWIP_MIN(left, (size_t)(q->len - at));
-            memcpy((u8_t *)q->payload + at, from, n);
-            at = (u16_t)(at + n);
-            from += n;
-            left -= n;
-        }
+        pbuf_take_at(frame, (const u8_t *)segs[i].data + skipped, (u16_t)(segs[i].len - skipped),
+                     at);
+        at = (u16_t)(at + segs[i].len - skipped);
     }
 }
 
