@@ -147,6 +147,11 @@ void net_core_unlock(void);
 #define LWIP_SOCKET_SELECT 1
 #define LWIP_SOCKET_POLL   1
 
+/* --- Hooks --- */
+
+/* Where lwIP calls the port back: slow start under merged segments (net/tcp_slow_start.h). */
+#define LWIP_HOOK_FILENAME "net/lwip_hooks.h"
+
 /* --- Statistics and debugging --- */
 
 /* Counters cost a few instructions a packet; nothing in the kernel reads them. */

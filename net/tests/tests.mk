@@ -1,4 +1,6 @@
 # Host tests of net/ (tests/unit.mk builds and runs them): the byte work of the
-# frontend's transmit offloads, without lwIP.
+# frontend's transmit offloads and the slow-start arithmetic, without lwIP.
 UNIT_TESTS += net/tests/test_tx_offload
 net/tests/test_tx_offload_srcs := net/tests/test_tx_offload.c net/tx_offload.c lib/string.c
+UNIT_TESTS += net/tests/test_tcp_slow_start
+net/tests/test_tcp_slow_start_srcs := net/tests/test_tcp_slow_start.c
