@@ -4,7 +4,8 @@
  * (/bytes?n=N from it, POST /upload to it, checked by SHA-256).
  *
  *   httpd-port=8080    listen on another port than 80
- *   httpd-timeout=60   close a connection idle for 60 s, not 30 (0: never)
+ *   httpd-timeout=60   close a connection idle for 60 s, not 30, and give a request
+ *                      60 s for its head and as a grace period for its body (0: never)
  *
  * The TCP/IP stack is started and given an address here; everything after that
  * is plain BSD sockets (server.c), beside an iperf 2 server (iperf.c) for
@@ -26,7 +27,8 @@ KERNEL_PARAM_ULONG(port, "httpd-port", "TCP port the HTTP server listens on");
 static unsigned long timeout_s = SERVER_DEFAULT_TIMEOUT;
 KERNEL_PARAM_ULONG(
     timeout_s, "httpd-timeout",
-    "seconds an HTTP connection may stay idle or take over a request head (0: no limit)");
+    "seconds an HTTP connection may stay idle, take over a request head, or take as a "
+    "grace period for a body that must then keep a minimum rate (0: no limit)");
 
 int app_main(void)
 {
