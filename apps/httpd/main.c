@@ -4,7 +4,8 @@
  * (/bytes?n=N from it, POST /upload to it, checked by SHA-256).
  *
  *   httpd-port=8080    listen on another port than 80
- *   httpd-timeout=60   close a connection idle for 60 s, not 30 (0: never)
+ *   httpd-timeout=60   close a connection idle for 60 s, not 30, and give a request
+ *                      60 s for its head and as a grace period for its body (0: never)
  *
  * The TCP/IP stack is started and given an address here; everything after that
  * is plain BSD sockets (server.c), beside an iperf 2 server (iperf.c) for
@@ -26,11 +27,19 @@ KERNEL_PARAM_ULONG(port, "httpd-port", "TCP port the HTTP server listens on");
 static unsigned long timeout_s = SERVER_DEFAULT_TIMEOUT;
 KERNEL_PARAM_ULONG(
     timeout_s, "httpd-timeout",
-    "seconds an HTTP connection may stay idle or take over a request head (0: no limit)");
+    "seconds an HTTP connection may stay idle, take over a request head, or take as a "
+    "grace period for a body that must then keep a minimum rate (0: no limit)");
+
+/* "IPv4 and IPv6", "IPv4 only" or "IPv6 only": what a service listens on. */
+static const char *versions(bool ipv4, bool ipv6)
+{
+    return !ipv4 ? "IPv6 only" : !ipv6 ? "IPv4 only" : "IPv4 and IPv6";
+}
 
 int app_main(void)
 {
     int listen_fds[SERVER_LISTENERS];
+    bool iperf4, iperf6;
 
     if (port == 0 || port > 65535) {
         printk("httpd: port %lu is not a TCP port\n", port);
@@ -49,11 +58,10 @@ int app_main(void)
         return 1;
     }
     printk("httpd: listening on port %lu, %s\n", port,
-           listen_fds[0] < 0   ? "IPv6 only"
-           : listen_fds[1] < 0 ? "IPv4 only"
-                               : "IPv4 and IPv6");
-    if (iperf_start())
-        printk("httpd: iperf 2 server on port 5001\n");
+           versions(listen_fds[0] >= 0, listen_fds[1] >= 0));
+    iperf_start(&iperf4, &iperf6);
+    if (iperf4 || iperf6)
+        printk("httpd: iperf 2 server on port %u, %s\n", IPERF_PORT, versions(iperf4, iperf6));
     else
         printk("httpd: no room for the iperf 2 server\n");
     server_run(listen_fds, (uint64_t)timeout_s * 1000);

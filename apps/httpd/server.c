@@ -7,6 +7,7 @@
  */
 #include "lib/string.h"
 #include "lib/vsnprintf.h"
+#include "apps/httpd/deadline.h"
 #include "apps/httpd/session.h"
 #include "apps/httpd/sock.h"
 #include "apps/httpd/server.h"
@@ -31,6 +32,7 @@ struct connection {
     char peer[PEER_TEXT_MAX]; /* "10.0.0.1:41234", "[fd00::1]:41234" */
     uint64_t moved_ms;        /* when a byte last moved either way */
     uint64_t head_ms;         /* when the head being read began */
+    uint64_t body_ms;         /* when the body being read began */
     size_t in_len;
     char in[CONNECTION_IN_SIZE];
     struct session session;
@@ -219,11 +221,14 @@ static bool connection_progress(struct connection *c)
 
         moved = false;
         if (c->in_len && session_wants_input(s)) {
-            bool idle = session_idle(s);
+            bool idle = session_idle(s), in_body = session_body_left(s) > 0;
 
             used = session_receive(s, c->in, c->in_len);
             if (idle && !session_idle(s))
                 c->head_ms = sock_now_ms();
+            /* A body begins where its head ends, here: heads come through the buffer. */
+            if (!in_body && session_body_left(s) > 0)
+                c->body_ms = sock_now_ms();
         }
         if (used) {
             memmove(c->in, c->in + used, c->in_len - used);
@@ -251,18 +256,36 @@ static bool connection_progress(struct connection *c)
     return !(c->peer_closed && session_wants_input(s));
 }
 
-/* When c is closed unless it moves on (server.h): a head has this long to come whole. */
-static uint64_t connection_deadline(const struct connection *c)
+/* Whether a request has begun on c and not come whole: its head, or its body. */
+static bool connection_mid_request(const struct connection *c)
 {
-    return (session_head_partial(&c->session) ? c->head_ms : c->moved_ms) + timeout;
+    return session_head_partial(&c->session) || session_body_left(&c->session) > 0;
 }
 
-/* Close c if its time is up; a head that took too long is answered 408 first. */
+/* When c is closed unless it moves on (deadline.h): idle, a head, a body at its pace. */
+static uint64_t connection_deadline(const struct connection *c)
+{
+    const struct session *s = &c->session;
+    struct deadline_times t = {.moved_ms = c->moved_ms, .timeout_ms = timeout};
+
+    if (session_head_partial(s)) {
+        t.began_ms = c->head_ms;
+        return deadline_at(DEADLINE_HEAD, &t);
+    }
+    if (session_body_left(s) > 0) {
+        t.began_ms = c->body_ms;
+        t.received = session_body_taken(s);
+        return deadline_at(DEADLINE_BODY, &t);
+    }
+    return deadline_at(DEADLINE_IDLE, &t);
+}
+
+/* Close c if its time is up; a request that took too long is answered 408 first. */
 static bool connection_expire(struct connection *c, uint64_t now)
 {
     if (!timeout || now < connection_deadline(c))
         return false;
-    if (session_head_partial(&c->session)) {
+    if (connection_mid_request(c)) {
         session_timed_out(&c->session);
         connection_progress(c); /* the 408, if the socket takes it now; no waiting */
     }

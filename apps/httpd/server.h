@@ -8,8 +8,11 @@
  * So that clients that hold a connection and do nothing cannot keep others out, a
  * connection is closed once it has moved no byte either way for the idle timeout
  * (a kept connection waiting for its next request, a stalled upload, a client that
- * reads nothing), and once a request's head has been coming for that long without
- * ending (a client sending it a byte now and then), the latter answered 408 first.
+ * reads nothing), once a request's head has been coming for that long without
+ * ending (a client sending it a byte now and then), and once a request's body falls
+ * behind a minimum average rate after a grace period of that long (a body sent a
+ * byte now and then; deadline.h); a request cut short is answered 408 first, and
+ * every such close is counted in timed_out.
  * A connection that ends with an error (reset by the peer, aborted because its
  * interface went away) is logged in one line:
  *
@@ -27,7 +30,7 @@
 struct server_stats {
     unsigned int open;
     uint64_t accepted, refused; /* refused: accepted beyond the cap, and closed */
-    uint64_t timed_out;         /* closed by the idle timeout */
+    uint64_t timed_out;         /* closed by the idle timeout or a request's deadline */
     uint64_t requests;          /* answered, on every connection so far */
 };
 

@@ -295,6 +295,11 @@ uint64_t session_body_left(const struct session *s)
     return s->state == SESSION_READING_BODY ? s->body_left : 0;
 }
 
+uint64_t session_body_taken(const struct session *s)
+{
+    return s->state == SESSION_READING_BODY ? s->parser.req.content_length - s->body_left : 0;
+}
+
 bool session_idle(const struct session *s)
 {
     return s->state == SESSION_READING_HEAD && s->parser.head_len == 0;

@@ -12,8 +12,9 @@
  *   if (session_finished(&s)) close;
  *
  * How long a client may take is for the caller to watch: session_idle says none of a
- * request has come, session_head_partial that a head has begun and not ended, and
- * session_timed_out answers a head that took too long.
+ * request has come, session_head_partial that a head has begun and not ended,
+ * session_body_left and session_body_taken how far a body is, and session_timed_out
+ * answers a request that took too long.
  *
  * The routes: GET or HEAD of / (the status page, HTML), /status.json (the same
  * figures as JSON), /bytes?n=N (N bytes of the pattern below); POST or PUT of
@@ -73,11 +74,14 @@ bool session_finished(const struct session *s);
 bool session_wants_input(const struct session *s);
 /* How many bytes of a request's body it still takes (0 unless it reads a body). */
 uint64_t session_body_left(const struct session *s);
+/* How many bytes of a request's body it has taken (0 unless it reads a body). */
+uint64_t session_body_taken(const struct session *s);
 /* Whether it waits for a request of which nothing has come yet (a kept connection). */
 bool session_idle(const struct session *s);
 /* Whether part of a request's head has come, and not the rest. */
 bool session_head_partial(const struct session *s);
-/* The head took too long to come whole: answer 408 Request Timeout, then finish. */
+/* The request (its head or its body) took too long to come whole: answer 408 Request
+ * Timeout, then finish. */
 void session_timed_out(struct session *s);
 
 #endif

@@ -5,10 +5,10 @@
  * an upload, a malformed request answered 400 while the server serves on, and a
  * hundred connections at once, read in the reverse order of their requests, the same
  * over IPv6 (where the host has it), and the idle timeout: a kept connection closed,
- * a head sent a byte at a time answered 408, a full house of idle clients that keeps
- * newcomers out only until it times out. Where
- * curl is installed, it checks the same as a client the test did not write would:
- * a connection kept between requests, /bytes and an upload against sha256sum.
+ * a head and a body sent a byte at a time answered 408, a full house of idle clients
+ * that keeps newcomers out only until it times out. Where curl is installed, it
+ * checks the same as a client the test did not write would: a connection kept
+ * between requests, /bytes and an upload against sha256sum.
  */
 #include "lib/tests/host_names.h"
 #include "lib/sha256.h"
@@ -404,9 +404,12 @@ UNIT_TEST(idle_connection_is_closed)
     close(c.fd);
 }
 
-UNIT_TEST(head_sent_a_byte_at_a_time_gets_408)
+/*
+ * Send text, then a byte every 200 ms (each moves the connection, so the idle bound
+ * never comes): the server must answer 408 once the timeout is over, and close.
+ */
+static void check_trickle_gets_408(const char *text)
 {
-    const char *head = "GET / HTTP/1.1\r\nHost: t\r\n";
     struct client c;
     struct response r;
     struct pollfd pfd;
@@ -414,8 +417,7 @@ UNIT_TEST(head_sent_a_byte_at_a_time_gets_408)
     bool answered = false;
 
     CHECK(client_open_to(&c, short_port));
-    CHECK(client_send(&c, head, strlen(head)));
-    /* A byte of a header every 200 ms: each moves, none ends the head. */
+    CHECK(client_send(&c, text, strlen(text)));
     pfd.fd = c.fd;
     pfd.events = POLLIN;
     while (!answered && now_ms() - start < TIMEOUT_MS + 5000) {
@@ -429,6 +431,18 @@ UNIT_TEST(head_sent_a_byte_at_a_time_gets_408)
     CHECK(r.closes);
     CHECK(client_sees_close(&c));
     close(c.fd);
+}
+
+UNIT_TEST(head_sent_a_byte_at_a_time_gets_408)
+{
+    /* Each byte is a header's, none ends the head. */
+    check_trickle_gets_408("GET / HTTP/1.1\r\nHost: t\r\n");
+}
+
+UNIT_TEST(body_sent_a_byte_at_a_time_gets_408)
+{
+    /* 5 bytes a second, far below the minimum rate (deadline.h). */
+    check_trickle_gets_408("PUT /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n");
 }
 
 UNIT_TEST(idle_clients_keep_newcomers_out_only_until_they_time_out)
@@ -536,6 +550,7 @@ static const struct unit_test tests[] = {
     UNIT_ENTRY(ipv6_is_served_on_the_same_port),
     UNIT_ENTRY(idle_connection_is_closed),
     UNIT_ENTRY(head_sent_a_byte_at_a_time_gets_408),
+    UNIT_ENTRY(body_sent_a_byte_at_a_time_gets_408),
     UNIT_ENTRY(idle_clients_keep_newcomers_out_only_until_they_time_out),
 };
 
