@@ -110,7 +110,7 @@ static int take_content_length(struct http_parser *p, const char *v, size_t len)
     return S_FIELD_START;
 }
 
-/* Connection: a list of tokens, of which "close" is the one that matters. */
+/* Connection: a list of tokens, of which "close" and "keep-alive" are the ones that matter. */
 static void take_connection(struct http_parser *p, const char *v, size_t len)
 {
     size_t start = 0;
@@ -125,6 +125,8 @@ static void take_connection(struct http_parser *p, const char *v, size_t len)
             b--;
         if (same_word(v + a, b - a, "close"))
             p->close_token = true;
+        else if (same_word(v + a, b - a, "keep-alive"))
+            p->keep_alive_token = true;
         start = i + 1;
     }
 }
@@ -164,7 +166,10 @@ static int end_head(struct http_parser *p)
         return fail(p, 501);
     if (p->req.minor >= 1 && !p->has_host)
         return fail(p, 400);
-    p->req.keep_alive = p->req.minor >= 1 && !p->close_token;
+    /* HTTP/1.1 keeps a connection unless told to close; an HTTP/1.0 client asks for it
+     * with "Connection: keep-alive" (RFC 7230, A.1.2), as ApacheBench's -k does. The
+     * answer always has a Content-Length, so the client sees where it ends either way. */
+    p->req.keep_alive = !p->close_token && (p->req.minor >= 1 || p->keep_alive_token);
     return S_DONE;
 }
 

@@ -45,7 +45,7 @@ struct http_parser {
     int state;
     size_t head_len; /* bytes of the head taken so far */
     size_t len;      /* bytes in the token being read */
-    bool has_host, chunked, close_token;
+    bool has_host, chunked, close_token, keep_alive_token;
     char method[HTTP_METHOD_MAX + 1];
     char version[9];
     char name[HTTP_NAME_MAX + 1];

@@ -77,6 +77,10 @@ UNIT_TEST(keep_alive_by_version_and_connection)
     CHECK_INT(parse("GET / HTTP/1.0\r\n\r\n"), HTTP_PARSE_DONE);
     CHECK(!parser.req.keep_alive);
     CHECK_INT(parse("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"), HTTP_PARSE_DONE);
+    CHECK(parser.req.keep_alive);
+    CHECK_INT(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive, close\r\n\r\n"), HTTP_PARSE_DONE);
+    CHECK(!parser.req.keep_alive);
+    CHECK_INT(parse("GET / HTTP/1.0\r\nConnection: keep-alive-ish\r\n\r\n"), HTTP_PARSE_DONE);
     CHECK(!parser.req.keep_alive);
     CHECK_INT(parse("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), HTTP_PARSE_DONE);
     CHECK(!parser.req.keep_alive);
