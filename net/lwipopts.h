@@ -37,11 +37,12 @@ void net_core_unlock(void);
 /* The tcpip thread runs all of TCP's input and timers: a kernel thread's usual stack. */
 #define TCPIP_THREAD_STACKSIZE (8 * 4096)
 #define TCPIP_THREAD_NAME      "tcpip"
-/* Room for a burst of received frames (a full rx ring is 256) before input drops. */
-#define TCPIP_MBOX_SIZE          512
+/* Room for a burst of received frames before input drops: a window of segments (see
+ * TCP_WND) when the backend sends them one by one. */
+#define TCPIP_MBOX_SIZE          1024
 #define DEFAULT_THREAD_STACKSIZE (8 * 4096)
 /* A connection's queue of received segments: a whole window of them (see TCP_WND). */
-#define DEFAULT_TCP_RECVMBOX_SIZE 128
+#define DEFAULT_TCP_RECVMBOX_SIZE 512
 #define DEFAULT_UDP_RECVMBOX_SIZE 64
 #define DEFAULT_RAW_RECVMBOX_SIZE 16
 /* Connections accepted by TCP that the server has yet to take: lwIP resets one that
@@ -75,16 +76,23 @@ void net_core_unlock(void);
 /* Window scaling: without it a window stops at 64 KiB, which on a bridge between
  * domains (a fraction of a millisecond round trip, gigabits) is what limits a stream. */
 #define LWIP_WND_SCALE 1
-#define TCP_RCV_SCALE  2
-/* 128 KiB both ways: a round trip's worth at several Gbit/s on the local bridge. */
-#define TCP_WND     (128 * 1024)
-#define TCP_SND_BUF (128 * 1024)
-/* Writers wake (select, poll) when a quarter of the send buffer is free: lwIP keeps
- * this in 16 bits, at least 4 MSS below 64 KiB. */
-#define TCP_SNDLOWAT     (TCP_SND_BUF / 4)
+#define TCP_RCV_SCALE  4
+/*
+ * 512 KiB both ways. Domains on one host share its CPUs: on the rig's one CPU dom0 and
+ * the domain run in turns, and the more a window holds, the more frames each handles
+ * per turn and the fewer turns a megabyte takes. Measured in the rig (tools/bench-net,
+ * two runs each): with 128 KiB, 380-455 Mbit/s into the domain and 235-275 out; with a
+ * 512 KiB send buffer, 310-360 out; with both at 512 KiB, 550-660 in. A window is a
+ * bound, not memory taken: an idle connection holds none of it.
+ */
+#define TCP_WND     (512 * 1024)
+#define TCP_SND_BUF (512 * 1024)
+/* Writers wake (select, poll) when this much of the send buffer is free: lwIP keeps
+ * it in 16 bits, at least 4 MSS below 64 KiB. */
+#define TCP_SNDLOWAT     (32 * 1024)
 #define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
 /* Segments queued for sending, for several connections with full send buffers. */
-#define MEMP_NUM_TCP_SEG 1024
+#define MEMP_NUM_TCP_SEG 2048
 /* Keep segments that arrive out of order instead of asking for them again. */
 #define TCP_QUEUE_OOSEQ 1
 /* Connections at once (plus listeners), and sockets over them: a server such as
@@ -97,12 +105,13 @@ void net_core_unlock(void);
 #define MEMP_NUM_NETBUF         64
 #define MEMP_NUM_PBUF           256
 /* Messages to the tcpip thread in flight: received frames and API calls. */
-#define MEMP_NUM_TCPIP_MSG_INPKT 512
+#define MEMP_NUM_TCPIP_MSG_INPKT 1024
 #define MEMP_NUM_TCPIP_MSG_API   64
 /* Received frames land in pool buffers of one MSS-sized frame each (a large TCP
- * segment of 64 KiB in a chain of 45): two windows' worth and more, so a full window
- * can wait in a socket while the next one arrives. */
-#define PBUF_POOL_SIZE 256
+ * segment of 64 KiB in a chain of 45): a full window (360 of them) and room for more
+ * arriving. Past that a frame is dropped and TCP sends it again. 512 of them are
+ * 800 KiB; twice as many measured no faster. */
+#define PBUF_POOL_SIZE 512
 
 /* --- Checksums --- */
 
