@@ -10,11 +10,16 @@
 
 struct tcp_pcb;
 struct tcp_hdr;
-struct pbuf;
 
-/* Called by tcp_input for every segment that finds its connection (tcp_in.c). */
+/*
+ * Called by tcp_input for every segment that finds its connection, a listening or a
+ * TIME-WAIT one included (tcp_in.c), before lwIP acts on it; anything but ERR_OK
+ * drops the segment. First a new SYN or an RST may end a TIME-WAIT
+ * (net/tcp_time_wait.c), then an ACK may open the window (net/tcp_slow_start.c).
+ */
+err_t tcp_time_wait_input(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
 err_t tcp_slow_start_input(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p)                             \
-    tcp_slow_start_input((pcb), (hdr))
+    (tcp_time_wait_input((pcb), (hdr)) != ERR_OK ? ERR_ABRT : tcp_slow_start_input((pcb), (hdr)))
 
 #endif

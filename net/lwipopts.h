@@ -158,7 +158,7 @@ void net_core_unlock(void);
 
 /* --- Hooks --- */
 
-/* Where lwIP calls the port back: slow start under merged segments (net/tcp_slow_start.h). */
+/* Where lwIP calls the port back: TIME-WAIT and slow start (net/lwip_hooks.h). */
 #define LWIP_HOOK_FILENAME "net/lwip_hooks.h"
 
 /* --- Statistics and debugging --- */
