@@ -5,15 +5,10 @@
  * lock, and its report comes from there.
  *
  * Two servers on the port, one per IP version, as the HTTP server has two sockets
- * (server.h). lwiperf could listen on both with one (bound to IP_ANY_TYPE), but that
- * is a pcb of IPADDR_TYPE_ANY in lwIP's core, the same kind of listener that stopped
- * answering the HTTP server's IPv4 clients after a few hundred connections; why is
- * not known. One rig run of such a lwiperf listener took 1,000 IPv4 connections in
- * a row and 200 IPv6 ones, but the socket failed in two runs of three, so the raw
- * API's listener is not assumed to be safe from it either. lwiperf
- * makes every listener's pcb of IPADDR_TYPE_ANY and binds it to the address given:
- * IP4_ADDR_ANY or IP6_ADDR_ANY narrows it to one version (lwIP's tcp_bind takes the
- * address's type when it differs), and two of different versions share a port.
+ * (server.h says why). lwiperf makes each listener's pcb of IPADDR_TYPE_ANY and binds
+ * it to the address given: IP4_ADDR_ANY or IP6_ADDR_ANY narrows it to one version
+ * (lwIP's tcp_bind takes the address's type), and two of different versions share
+ * a port.
  */
 #include "lib/printk.h"
 #include "lwip/apps/lwiperf.h"

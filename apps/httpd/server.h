@@ -39,7 +39,8 @@ struct server_stats {
  * listen_fds[0], IPv6 in listen_fds[1], -1 where that fails (a system without IPv6).
  * Two sockets, not one IPv6 socket that takes IPv4 too: lwIP 2.1.3 offers that
  * (IPV6_V6ONLY off), but on the rig such a socket stopped answering new IPv4
- * connections after a few hundred in a row. Returns how many listen.
+ * connections after a few hundred in a row, likely lwIP's TIME-WAIT since mended
+ * (net/tcp_time_wait.c) but not tried again. Returns how many listen.
  */
 #define SERVER_LISTENERS 2
 unsigned int server_listen(unsigned int port, int listen_fds[SERVER_LISTENERS]);
