@@ -11,11 +11,17 @@
 void status_gather(struct status *st)
 {
     struct evtchn_stats ev;
+    struct xen_vcpu_times vcpu = {0};
 
     st->uptime_ms = kernel_uptime_ns() / NSEC_PER_MSEC;
     st->pages_total = pages_total_count();
     st->pages_free = pages_free_count();
     st->threads = thread_count();
+    if (xen_vcpu_times(&vcpu) == 0) {
+        st->vcpu_running_ms = vcpu.running_ns / NSEC_PER_MSEC;
+        st->vcpu_waiting_ms = vcpu.runnable_ns / NSEC_PER_MSEC;
+        st->vcpu_blocked_ms = vcpu.blocked_ns / NSEC_PER_MSEC;
+    }
     evtchn_get_stats(&ev);
     st->event_upcalls = ev.upcalls;
     st->events_unhandled = ev.unhandled;

@@ -16,7 +16,13 @@ static size_t render(char *buf, size_t size, const char *format, const struct st
     int n = snprintf(
         buf, size, format, (unsigned long long)(st->uptime_ms / 1000),
         (unsigned long long)(st->uptime_ms % 1000), st->pages_total, st->pages_free,
-        st->pages_total - st->pages_free, st->threads, (unsigned long long)st->event_upcalls,
+        st->pages_total - st->pages_free, st->threads,
+        (unsigned long long)(st->vcpu_running_ms / 1000),
+        (unsigned long long)(st->vcpu_running_ms % 1000),
+        (unsigned long long)(st->vcpu_waiting_ms / 1000),
+        (unsigned long long)(st->vcpu_waiting_ms % 1000),
+        (unsigned long long)(st->vcpu_blocked_ms / 1000),
+        (unsigned long long)(st->vcpu_blocked_ms % 1000), (unsigned long long)st->event_upcalls,
         (unsigned long long)st->events_unhandled, (unsigned long long)st->events_deferred,
         net->interfaces, (unsigned long long)net->rx_packets, (unsigned long long)net->rx_bytes,
         (unsigned long long)net->rx_dropped, (unsigned long long)net->tx_packets,
@@ -35,6 +41,8 @@ size_t status_page_html(char *buf, size_t size, const struct status *st)
                   "<tr><th>uptime</th><td>%llu.%03llu s</td></tr>\n"
                   "<tr><th>pages</th><td>%lu total, %lu free, %lu used</td></tr>\n"
                   "<tr><th>threads</th><td>%u</td></tr>\n"
+                  "<tr><th>vCPU</th><td>running %llu.%03llu s, waiting for a CPU %llu.%03llu s, "
+                  "blocked %llu.%03llu s</td></tr>\n"
                   "<tr><th>event upcalls</th><td>%llu (%llu unhandled, %llu deferred)</td></tr>\n"
                   "<tr><th>interfaces</th><td>%u</td></tr>\n"
                   "<tr><th>received</th><td>%llu packets, %llu bytes, %llu dropped</td></tr>\n"
@@ -52,6 +60,8 @@ size_t status_page_json(char *buf, size_t size, const struct status *st)
                   "{\"uptime_s\": %llu.%03llu,\n"
                   " \"pages\": {\"total\": %lu, \"free\": %lu, \"used\": %lu},\n"
                   " \"threads\": %u,\n"
+                  " \"vcpu\": {\"running_s\": %llu.%03llu, \"waiting_s\": %llu.%03llu, "
+                  "\"blocked_s\": %llu.%03llu},\n"
                   " \"events\": {\"upcalls\": %llu, \"unhandled\": %llu, \"deferred\": %llu},\n"
                   " \"net\": {\"interfaces\": %u,\n"
                   "   \"rx\": {\"packets\": %llu, \"bytes\": %llu, \"dropped\": %llu},\n"

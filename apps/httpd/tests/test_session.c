@@ -71,10 +71,15 @@ UNIT_TEST(status_pages)
     CHECK(strstr(output, "Content-Type: text/html") != NULL);
     CHECK(strstr(output, "Connection: keep-alive\r\n") != NULL);
     CHECK(strstr(output, "<th>threads</th><td>3</td>") != NULL);
+    CHECK(strstr(output, "<td>running 1.500 s, waiting for a CPU 0.020 s, blocked 10.825 s</td>") !=
+          NULL);
     CHECK(session_wants_input(&session));
     exchange_text("GET /status.json HTTP/1.1\r\nHost: x\r\n\r\n");
     CHECK(strstr(output, "Content-Type: application/json\r\n") != NULL);
     CHECK(strstr(output, "\"pages\": {\"total\": 32768, \"free\": 30000, \"used\": 2768}") != NULL);
+    CHECK(strstr(output,
+                 "\"vcpu\": {\"running_s\": 1.500, \"waiting_s\": 0.020, \"blocked_s\": 10.825}") !=
+          NULL);
 }
 
 UNIT_TEST(content_length_matches_the_body)
