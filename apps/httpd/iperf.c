@@ -9,11 +9,17 @@
  * it to the address given: IP4_ADDR_ANY or IP6_ADDR_ANY narrows it to one version
  * (lwIP's tcp_bind takes the address's type), and two of different versions share
  * a port.
+ *
+ * Each report also says where the vCPU's time went since the previous one (or since
+ * the start): with -r, dom0's client sends, and the domain connects back the moment
+ * that ends, so the second report's figures are its sending alone. A slow run then
+ * shows whether the vCPU ran out of work, waited for a physical CPU, or sat blocked.
  */
 #include "lib/printk.h"
 #include "lwip/apps/lwiperf.h"
 #include "lwip/ip_addr.h"
 #include "lwip/tcpip.h"
+#include "xen/time.h"
 #include "net/addr_text.h"
 #include "apps/httpd/iperf.h"
 
@@ -26,6 +32,14 @@ static const char *const report_names[] = {
     [LWIPERF_TCP_ABORTED_REMOTE] = "aborted by the peer",
 };
 
+/* The vCPU's times at the previous report; only lwIP's thread touches them. */
+static struct xen_vcpu_times last_times;
+
+static unsigned int ms_since(uint64_t now_ns, uint64_t then_ns)
+{
+    return (unsigned int)((now_ns - then_ns) / NSEC_PER_MSEC);
+}
+
 static void report(void *arg, enum lwiperf_report_type type, const ip_addr_t *local_addr,
                    u16_t local_port, const ip_addr_t *remote_addr, u16_t remote_port, u32_t bytes,
                    u32_t ms, u32_t kbit_per_s)
@@ -35,16 +49,26 @@ static void report(void *arg, enum lwiperf_report_type type, const ip_addr_t *lo
     (void)local_port;
     (void)remote_port;
     char text[NET_ADDR_TEXT_MAX];
+    struct xen_vcpu_times now;
 
     printk("iperf: %s %u bytes in %u ms (%u kbit/s) with %s\n",
            type < sizeof(report_names) / sizeof(report_names[0]) ? report_names[type] : "?",
            (unsigned int)bytes, (unsigned int)ms, (unsigned int)kbit_per_s,
            net_addr_text(remote_addr, text, sizeof(text)));
+    if (xen_vcpu_times(&now) != 0)
+        return;
+    printk("iperf: since the last report the vCPU ran %u ms, waited for a CPU %u ms, was "
+           "blocked %u ms\n",
+           ms_since(now.running_ns, last_times.running_ns),
+           ms_since(now.runnable_ns, last_times.runnable_ns),
+           ms_since(now.blocked_ns, last_times.blocked_ns));
+    last_times = now;
 }
 
 void iperf_start(bool *ipv4, bool *ipv6)
 {
     LOCK_TCPIP_CORE();
+    xen_vcpu_times(&last_times);
     *ipv4 = lwiperf_start_tcp_server(IP4_ADDR_ANY, IPERF_PORT, report, NULL) != NULL;
     *ipv6 = lwiperf_start_tcp_server(IP6_ADDR_ANY, IPERF_PORT, report, NULL) != NULL;
     UNLOCK_TCPIP_CORE();

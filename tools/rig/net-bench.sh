@@ -14,6 +14,13 @@
 # keeps them open), http_large_mbps (MB/s of the file /large, one request at a time),
 # mem_100_conns_mib (netbench_memory).
 #
+# Around the iperf run, a line "rig: iperf cost: ..." says what each side spent: the CPU
+# seconds dom0's and the domain's vCPUs ran (xl vcpu-list; the rig has one physical
+# CPU, so what is left of the wall time is idle) and how dom0's TCP counters moved
+# (its retransmissions when it sends; out-of-order and duplicate segments when it
+# receives, signs of a segment the domain lost and sent again). The figures stay
+# the same; a slow run can be told apart from an unlucky one.
+#
 # Settings (environment): NETBENCH_SECONDS (default 10), how long each iperf direction
 # and each ab run measures.
 
@@ -40,11 +47,44 @@ netbench__ab() {
     netbench__say "$col $key $rps"
 }
 
+# netbench__state DOMAIN: one line of NAME=VALUE: dom0's uptime in seconds, the CPU
+# seconds of dom0's and DOMAIN's vCPUs, and some of dom0's TCP counters.
+netbench__state() {
+    local cpu tcp up
+    cpu=$(rig__xl vcpu-list 2>/dev/null |
+        awk -v d="$1" '$1 == "Domain-0" { z += $6 } $1 == d { u += $6 } END { printf "dom0=%s domain=%s", z + 0, u + 0 }')
+    # /proc/net/snmp and netstat: a line of names, then a line of values, per protocol.
+    tcp=$(awk 'FNR % 2 == 1 { split($0, names); next }
+               names[1] ~ /^Tcp/ { for (i = 2; i <= NF; i++) printf "%s%s=%s\n", names[1], names[i], $i }' \
+        /proc/net/snmp /proc/net/netstat 2>/dev/null |
+        grep -E '^(Tcp:(RetransSegs|InSegs|OutSegs)|TcpExt:(TCPOFOQueue|TCPDSACKOldSent|TCPTimeouts|TCPLostRetransmit))=' |
+        xargs)
+    read -r up _ </proc/uptime
+    echo "wall=$up $cpu $tcp"
+}
+
+# netbench__cost BEFORE AFTER: the iperf cost line from two netbench__state lines.
+netbench__cost() {
+    awk -v before="$1" -v after="$2" 'BEGIN {
+        n = split(before, b, " "); for (i = 1; i <= n; i++) { split(b[i], kv, "="); was[kv[1]] = kv[2] }
+        n = split(after, a, " ")
+        for (i = 1; i <= n; i++) { split(a[i], kv, "="); now[kv[1]] = kv[2]; order[i] = kv[1] }
+        wall = now["wall"] - was["wall"]
+        printf "%.1f s wall, dom0 ran %.1f s, the domain %.1f s; dom0 TCP:", wall,
+            now["dom0"] - was["dom0"], now["domain"] - was["domain"]
+        for (i = 1; i <= n; i++) {
+            k = order[i]
+            if (k ~ /^Tcp/) { name = k; sub(/^TcpExt:|^Tcp:/, "", name); printf " %s +%d", name, now[k] - was[k] }
+        }
+        printf "\n"
+    }'
+}
+
 # netbench_measure COLUMN ADDR PAGE LARGE: every figure but the memory one, from dom0
 # against the domain at ADDR; ab fetches PAGE (a path whose body is always the same
 # length: ab counts a response of another length as failed) and LARGE (a few MiB).
 netbench_measure() {
-    local col=$1 addr=$2 page=$3 large=$4 out tx rx rate
+    local col=$1 addr=$2 page=$3 large=$4 out tx rx rate before
     if rig_ping "$addr" 100 0.1; then
         netbench__say "$col ping_min_ms $RIG_PING_MIN"
         netbench__say "$col ping_avg_ms $RIG_PING_AVG"
@@ -54,8 +94,10 @@ netbench_measure() {
 
     # iperf's CSV lines: time,sender,port,receiver,port,id,interval,bytes,bits/s. dom0's
     # client sends to the domain; with -r the domain's then sends to dom0's listener.
+    before=$(netbench__state "$col")
     out=$(rig__exec timeout $((3 * NETBENCH_SECONDS + 60)) iperf -c "$addr" -t "$NETBENCH_SECONDS" -r -y C 2>&1)
     printf '%s\n' "$out"
+    rig_log "iperf cost: $(netbench__cost "$before" "$(netbench__state "$col")")"
     tx=$(awk -F, -v a="$addr" 'NF >= 9 && $4 == a { printf "%.1f\n", $9 / 1e6 }' <<<"$out" | tail -n 1)
     rx=$(awk -F, -v a="$addr" 'NF >= 9 && $2 == a { printf "%.1f\n", $9 / 1e6 }' <<<"$out" | tail -n 1)
     netbench__say "$col tcp_tx_mbps ${tx:-failed: $(tail -n 1 <<<"$out")}"
