@@ -103,7 +103,13 @@ void net_core_unlock(void);
 #define MEMP_NUM_UDP_PCB        16
 #define MEMP_NUM_NETCONN        168
 #define MEMP_NUM_NETBUF         64
-#define MEMP_NUM_PBUF           256
+/* Buffers that point at data elsewhere (ROM and REF pbufs, 24 bytes each): a sender that
+ * does not copy (lwiperf) takes one per write, so a full send buffer at the MSS takes
+ * 360. With 256, lwiperf's writes failed some 10,000 times in a 10 s run out of the
+ * domain; a failed write waits for the next ACK, or, with nothing left in flight, for
+ * lwiperf's poll a second later (one such run sent 27 Mbit/s, its vCPU blocked 86% of
+ * the time). */
+#define MEMP_NUM_PBUF 512
 /* Messages to the tcpip thread in flight: received frames and API calls. */
 #define MEMP_NUM_TCPIP_MSG_INPKT 1024
 #define MEMP_NUM_TCPIP_MSG_API   64

@@ -98,7 +98,9 @@ struct netfront_ops {
 /*
  * A transmit, owned by the caller until done runs: fill segs, nsegs, flags, done (and
  * arg), then netfront_transmit. status is 0, or -EIO (the backend dropped it, broke,
- * or went away).
+ * or went away). A frame in more pieces than the backend takes is copied whole, and
+ * its done runs once it is copied, before netfront_transmit returns, with status 0:
+ * should the backend drop it later, only the tx_errors counter says so.
  */
 struct netfront_tx {
     const struct netfront_seg *segs;

@@ -8,6 +8,7 @@
 #include "lib/errno.h"
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "mm/heap.h"
 #include "mm/page_alloc.h"
 #include "xen/events.h"
 #include "xen/gnttab.h"
@@ -176,6 +177,38 @@ static void end_elsewhere(struct netfront *nf, struct netfront_tx *tx, int statu
     wait_queue_wake_one(&nf->io_wq);
 }
 
+/*
+ * A frame copied whole needs nothing of the caller's any more, so its transmit ends
+ * at once and a stand-in the driver owns holds the slots until the backend answers.
+ * The caller's buffers are free for reuse a round trip sooner, which matters to a
+ * sender short of them: lwIP acknowledges a TCP segment when dom0's ACK comes, which
+ * can be before netback gives back the slots that carried it, and a sender that found
+ * no buffer then (lwiperf, out of lwIP's ROM buffers) waits for its next poll, a
+ * second, with nothing in flight.
+ */
+struct nf_tx_stand_in {
+    struct netfront_tx tx;
+    struct netfront_seg seg; /* its length alone: what end_tx counts */
+};
+
+static void stand_in_done(struct netfront_tx *tx)
+{
+    xfree(tx->arg);
+}
+
+/* The stand-in for tx, a frame of len bytes; tx itself if there is no memory for one. */
+static struct netfront_tx *stand_in_for(struct netfront_tx *tx, unsigned int len)
+{
+    struct nf_tx_stand_in *s = xmalloc(sizeof(*s), 0);
+
+    if (s == NULL)
+        return tx;
+    s->seg = (struct netfront_seg){.data = NULL, .len = len};
+    s->tx = (struct netfront_tx){
+        .segs = &s->seg, .nsegs = 1, .flags = tx->flags, .done = stand_in_done, .arg = s};
+    return &s->tx;
+}
+
 /* The GSO type of xen/io/netif.h that tx asks for, XEN_NETIF_GSO_TYPE_NONE if none. */
 static uint8_t tx_gso_type(const struct netfront_tx *tx)
 {
@@ -204,6 +237,7 @@ static void put_gso_extra(struct netfront *nf, uint8_t type, unsigned int size)
 int nf_tx_submit(struct netfront *nf, struct netfront_tx *tx)
 {
     struct tx_piece pieces[NET_TX_MAX_SLOTS];
+    struct netfront_tx *owner = tx; /* what the slots hold */
     unsigned int len = frame_length(tx), copied, n;
     unsigned int max = nf->info.sg ? NET_TX_MAX_SLOTS : 1;
     bool whole_copy = false;
@@ -234,13 +268,17 @@ int nf_tx_submit(struct netfront *nf, struct netfront_tx *tx)
         return 0;
     }
     nf->stats.tx_copied += copied;
+    if (whole_copy)
+        owner = stand_in_for(tx, len);
+    owner->holds = 0;
+    owner->status = 0;
     for (unsigned int i = 0; i < n; i++) {
         uint16_t id;
         netif_tx_request_t *req = net_tx_start(&nf->tx, &id);
         struct nf_tx_shadow *sh = &nf->tx_shadows[id];
         const void *p = pieces[i].copy ? pieces[i].copy : pieces[i].data;
 
-        sh->tx = tx;
+        sh->tx = owner;
         sh->copy = pieces[i].copy;
         sh->gref = pieces[i].gref;
         sh->kept = false;
@@ -252,7 +290,7 @@ int nf_tx_submit(struct netfront *nf, struct netfront_tx *tx)
             req->flags |= NETTXF_csum_blank | NETTXF_data_validated;
         /* xen/io/netif.h: the first slot's size is the whole frame's. */
         req->size = (uint16_t)(i == 0 ? len : pieces[i].len);
-        tx->holds++;
+        owner->holds++;
         if (i == 0 && gso_type != XEN_NETIF_GSO_TYPE_NONE) {
             req->flags |= NETTXF_extra_info;
             put_gso_extra(nf, gso_type, tx->gso_size);
@@ -260,6 +298,8 @@ int nf_tx_submit(struct netfront *nf, struct netfront_tx *tx)
     }
     if (net_tx_push(&nf->tx))
         evtchn_send(nf->tx_port);
+    if (owner != tx)
+        tx->done(tx); /* status 0: copied and on the ring */
     return 0;
 }
 
