@@ -6,8 +6,6 @@
  */
 #include "kernel/test.h"
 #include "lib/string.h"
-#include "lwip/etharp.h"
-#include "lwip/ethip6.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/ip.h"
 #include "lwip/netif.h"
@@ -19,6 +17,7 @@
 #include "net/netif_input.h"
 #include "net/stack.h"
 #include "netif/ethernet.h"
+#include "tests/guest/nowhere_netif.h"
 
 #define TEST_PORT     7301
 #define PAYLOAD_BYTES 32
@@ -33,42 +32,18 @@ static void count_datagram(void *arg, struct udp_pcb *pcb, struct pbuf *p, const
     pbuf_free(p);
 }
 
-static err_t send_nowhere(struct netif *netif, struct pbuf *p)
-{
-    (void)netif, (void)p;
-    return ERR_OK;
-}
-
-static err_t test_netif_init(struct netif *netif)
-{
-    static const u8_t mac[ETH_HWADDR_LEN] = {0x02, 0, 0, 0x77, 0, 2};
-
-    netif->name[0] = 't';
-    netif->name[1] = 'i';
-    netif->hwaddr_len = ETH_HWADDR_LEN;
-    memcpy(netif->hwaddr, mac, ETH_HWADDR_LEN);
-    netif->mtu = 1500;
-    netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
-    netif->output = etharp_output;
-    netif->output_ip6 = ethip6_output;
-    netif->linkoutput = send_nowhere;
-    return ERR_OK;
-}
+/* The test interface's MAC address (nowhere_netif_init). */
+static u8_t test_mac[ETH_HWADDR_LEN] = {0x02, 0, 0, 0x77, 0, 2};
 
 /* A UDP datagram from 10.77.0.1 to the interface's 10.77.0.2, its checksum right or not. */
 static struct pbuf *udp_frame(const struct netif *netif, bool right_sum)
 {
     const u16_t ip_len = IP_HLEN + UDP_HLEN + PAYLOAD_BYTES;
-    struct pbuf *p = pbuf_alloc(PBUF_RAW, SIZEOF_ETH_HDR + ip_len, PBUF_RAM);
+    struct pbuf *p = nowhere_netif_frame(netif, ETHTYPE_IP, ip_len);
     ip_addr_t src, dst;
 
     if (p == NULL)
         return NULL;
-    memset(p->payload, 0, p->len);
-    struct eth_hdr *eth = p->payload;
-    memcpy(eth->dest.addr, netif->hwaddr, ETH_HWADDR_LEN);
-    eth->src.addr[0] = 0x02;
-    eth->type = PP_HTONS(ETHTYPE_IP);
     struct ip_hdr *ip = (struct ip_hdr *)((u8_t *)p->payload + SIZEOF_ETH_HDR);
     IP_ADDR4(&src, 10, 77, 0, 1);
     IP_ADDR4(&dst, 10, 77, 0, 2);
@@ -130,7 +105,8 @@ KERNEL_TEST(net_input_checks_udp_checksums_unless_the_link_vouches)
     IP4_ADDR(&mask, 255, 255, 255, 0);
     IP4_ADDR(&gw, 0, 0, 0, 0);
     LOCK_TCPIP_CORE();
-    TEST_ASSERT(netif_add(&netif, &addr, &mask, &gw, NULL, test_netif_init, tcpip_input) != NULL);
+    TEST_ASSERT(netif_add(&netif, &addr, &mask, &gw, test_mac, nowhere_netif_init, tcpip_input) !=
+                NULL);
     netif_set_link_up(&netif);
     netif_set_up(&netif);
     pcb = udp_new();

@@ -12,6 +12,7 @@
 #   rig_http_concurrent URL 100       # 100 requests at once: how many came back whole
 #   rig_http_send ADDR PORT < <(printf 'GET...') # raw bytes in, the response out
 #   rig_http_put URL LENGTH < <(head -c LENGTH /dev/urandom) # an upload streamed
+#   rig_net_syns_resent               # how many SYNs dom0 has sent again, so far
 #   rig_net_vif                       # the domain's backend interfaces (vifD.N)
 #   rig_net_attach 'mac=00:16:3e:00:00:02' # xl network-attach, on xenbr0 by default
 #   rig_net_detach 1                  # xl network-detach by device id or MAC
@@ -22,7 +23,7 @@
 # failed. They act on the last created domain, or on the one named as their last
 # argument. Globals they set: RIG_NET_IP, RIG_NET_MAC, RIG_NET_VIF, RIG_PING_SENT,
 # RIG_PING_ANSWERED, RIG_PING_LOST, RIG_PING_MIN, RIG_PING_AVG, RIG_PING_MAX (ms),
-# RIG_HTTP_BYTES, RIG_HTTP_SUM, RIG_HTTP_STATUS, RIG_HTTP_BODY.
+# RIG_HTTP_BYTES, RIG_HTTP_SUM, RIG_HTTP_STATUS, RIG_HTTP_BODY, RIG_NET_SYNS_RESENT.
 #
 # HTTP goes through curl, but for the bytes rig_http_send sends as they are (busybox
 # nc). A fetch fails on any status other than 2xx, saying which: a scenario that
@@ -135,6 +136,21 @@ rig_ping() {
     IFS=/ read -r RIG_PING_MIN RIG_PING_AVG RIG_PING_MAX <<<"${rtt:-//}"
     rig_log "ping $addr: $RIG_PING_ANSWERED of $RIG_PING_SENT answered, $RIG_PING_LOST lost${rtt:+, round trip min/avg/max $rtt ms}"
     [ "$RIG_PING_ANSWERED" -gt 0 ] || { rig_log "error: $addr answered no ping"; return 1; }
+}
+
+# rig_net_syns_resent
+# Sets RIG_NET_SYNS_RESENT to the number of SYNs dom0's TCP has sent again since it
+# booted, each because the one before went unanswered for its timeout (a second at
+# first): TcpExt's TCPSynRetrans in /proc/net/netstat, where a first TcpExt line
+# names the counters and a second holds their values. The difference over a few
+# connections says whether any of them had to ask twice.
+rig_net_syns_resent() {
+    RIG_NET_SYNS_RESENT=$(awk '$1 == "TcpExt:" {
+        if (!col) { for (i = 2; i <= NF; i++) if ($i == "TCPSynRetrans") col = i }
+        else { print $col; exit } }' /proc/net/netstat)
+    [ -n "$RIG_NET_SYNS_RESENT" ] && return 0
+    rig_log "error: dom0's /proc/net/netstat has no TCPSynRetrans"
+    return 1
 }
 
 # The HTTP client: curl, without a config file (-q), quiet but for errors (in
