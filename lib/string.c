@@ -1,7 +1,8 @@
 /*
- * Memory and string functions (see lib/string.h). Plain loops: the kernel's
- * copies are small or page-sized, and clarity matters more here than speed.
- * The aligned fast paths copy a machine word at a time.
+ * Memory and string functions (see lib/string.h). Plain loops, clarity first.
+ * memcpy moves a machine word at a time whatever the source's alignment: network
+ * data is rarely aligned (a TCP payload follows 54 bytes of headers), and a byte
+ * loop over it cost the network frontend a fifth of its time sending.
  *
  * Build this with -ffreestanding: without it GCC recognises the loops below as
  * memset/strlen idioms and compiles them into calls to memset and strlen,
@@ -19,14 +20,29 @@ static int both_aligned(const void *a, const void *b)
     return (((uintptr_t)a | (uintptr_t)b) & (sizeof(word_t) - 1)) == 0;
 }
 
+/*
+ * The word at p, at any alignment: a fixed-size __builtin_memcpy is one load where
+ * the CPU allows unaligned ones (x86 does), byte loads where it does not.
+ */
+static word_t load_word(const unsigned char *p)
+{
+    word_t w;
+
+    __builtin_memcpy(&w, p, sizeof(w));
+    return w;
+}
+
 void *memcpy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
 
-    if (both_aligned(d, s)) {
+    if (n >= 2 * sizeof(word_t)) {
+        /* Bytes up to an aligned destination, then words from wherever s is. */
+        for (; (uintptr_t)d & (sizeof(word_t) - 1); n--)
+            *d++ = *s++;
         for (; n >= sizeof(word_t); n -= sizeof(word_t)) {
-            *(word_t *)d = *(const word_t *)s;
+            *(word_t *)d = load_word(s);
             d += sizeof(word_t);
             s += sizeof(word_t);
         }
