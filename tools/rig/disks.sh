@@ -19,7 +19,8 @@
 # device. The backing file is /disks/SCENARIO-VDEV.img, all holes at first (it reads
 # as zeros). The loop device reads and writes it with direct I/O, so that writing a
 # whole 1 GiB disk does not fill dom0's 192 MiB with cached pages, and turns a discard
-# into a hole punched in the file, which rig_disk_usage then shows.
+# into a hole punched in the file, which rig_disk_usage then shows. libxl hands the
+# loop device to blkback through the rig's hotplug script, tools/rig/disk-hotplug.
 #
 # The functions log what they do and return 1, with a line that says why, when it
 # failed. They act on the last created domain, or on the one named as their last
@@ -79,7 +80,9 @@ rig__disk_make() {
         return 1
     }
     RIG_DISK_FILE[$vdev]=$file RIG_DISK_LOOP[$vdev]=$loop
-    RIG__DISK_SPEC[$vdev]="vdev=$vdev, access=$access, target=$loop"
+    # The rig's own hotplug script (tools/rig/disk-hotplug says why not Debian's
+    # block); target comes last, as xl wants it.
+    RIG__DISK_SPEC[$vdev]="vdev=$vdev, access=$access, script=disk-hotplug, target=$loop"
     rig_log "disk $vdev: $bytes bytes, $sector-byte sectors, $access, $loop over $file"
 }
 

@@ -67,7 +67,9 @@ DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
 # The scenario scripts' libraries, which go into the image's /rig, and every rig file
 # whose change makes a new image.
 DOM0_RIG_LIBS=(scenario-main.sh scenario-lib.sh clock.sh log-pump.sh disks.sh net.sh)
-DOM0_RIG_FILES=(init dom0-cache.sh "${DOM0_RIG_LIBS[@]}")
+# The hotplug scripts of the rig's own, which go into /etc/xen/scripts beside Debian's.
+DOM0_RIG_HOTPLUG=(disk-hotplug)
+DOM0_RIG_FILES=(init dom0-cache.sh "${DOM0_RIG_LIBS[@]}" "${DOM0_RIG_HOTPLUG[@]}")
 DOM0_HELPERS=(grant-read sigmask)
 DOM0_LIBDIR=usr/lib/x86_64-linux-gnu
 
@@ -326,6 +328,9 @@ dom0_cache__assemble() {
 
     install -m 755 "$DOM0_RIG_DIR/init" "$root/init" || return 1
     for f in "${DOM0_RIG_LIBS[@]}"; do install -m 644 "$DOM0_RIG_DIR/$f" "$root/rig/$f" || return 1; done
+    for f in "${DOM0_RIG_HOTPLUG[@]}"; do
+        install -m 755 "$DOM0_RIG_DIR/$f" "$root/etc/xen/scripts/$f" || return 1
+    done
     dom0_cache__pack "$root" tools/rig/init "$work/out/initrd.cpio.gz" || return 1
     sort -u -k2 "$work/host-files" >"$work/out/host-files"
 }
