@@ -4,11 +4,10 @@
  * runs on lwIP's raw API, in the stack's own thread: it is started under the core
  * lock, and its report comes from there.
  *
- * Two servers on the port, one per IP version, as the HTTP server has two sockets
- * (server.h says why). lwiperf makes each listener's pcb of IPADDR_TYPE_ANY and binds
- * it to the address given: IP4_ADDR_ANY or IP6_ADDR_ANY narrows it to one version
- * (lwIP's tcp_bind takes the address's type), and two of different versions share
- * a port.
+ * Two servers on the port, one per IP version. lwiperf makes each listener's pcb of
+ * IPADDR_TYPE_ANY and binds it to the address given: IP4_ADDR_ANY or IP6_ADDR_ANY
+ * narrows it to one version (lwIP's tcp_bind takes the address's type), and two of
+ * different versions share a port.
  *
  * Each report also says where the vCPU's time went since the previous one (or since
  * the start): with -r, dom0's client sends, and the domain connects back the moment

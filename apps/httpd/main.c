@@ -38,8 +38,8 @@ static const char *versions(bool ipv4, bool ipv6)
 
 int app_main(void)
 {
-    int listen_fds[SERVER_LISTENERS];
-    bool iperf4, iperf6;
+    int listen_fd;
+    bool ipv6, iperf4, iperf6;
 
     if (port == 0 || port > 65535) {
         printk("httpd: port %lu is not a TCP port\n", port);
@@ -53,18 +53,18 @@ int app_main(void)
         printk("httpd: no address after %u s\n", (unsigned int)(ADDRESS_TIMEOUT_NS / NSEC_PER_SEC));
         return 1;
     }
-    if (server_listen(port, listen_fds) == 0) {
+    listen_fd = server_listen(port, &ipv6);
+    if (listen_fd < 0) {
         printk("httpd: cannot listen on port %lu\n", port);
         return 1;
     }
-    printk("httpd: listening on port %lu, %s\n", port,
-           versions(listen_fds[0] >= 0, listen_fds[1] >= 0));
+    printk("httpd: listening on port %lu, %s\n", port, versions(true, ipv6));
     iperf_start(&iperf4, &iperf6);
     if (iperf4 || iperf6)
         printk("httpd: iperf 2 server on port %u, %s\n", IPERF_PORT, versions(iperf4, iperf6));
     else
         printk("httpd: no room for the iperf 2 server\n");
-    server_run(listen_fds, (uint64_t)timeout_s * 1000);
+    server_run(listen_fd, (uint64_t)timeout_s * 1000);
     printk("httpd: poll failed; stopping\n");
     return 1;
 }
