@@ -4,11 +4,10 @@
  * runs on lwIP's raw API, in the stack's own thread: it is started under the core
  * lock, and its report comes from there.
  *
- * Two servers on the port, one per IP version, as the HTTP server has two sockets
- * (server.h says why). lwiperf makes each listener's pcb of IPADDR_TYPE_ANY and binds
- * it to the address given: IP4_ADDR_ANY or IP6_ADDR_ANY narrows it to one version
- * (lwIP's tcp_bind takes the address's type), and two of different versions share
- * a port.
+ * One listener for both IP versions, as the HTTP server has one socket (server.h):
+ * bound to IP_ANY_TYPE, lwiperf's pcb keeps the type IPADDR_TYPE_ANY it was made
+ * with, and lwIP gives each connection it accepts the version of the SYN. That is the
+ * listener lwIP makes of the HTTP server's socket too.
  *
  * Each report also says where the vCPU's time went since the previous one (or since
  * the start): with -r, dom0's client sends, and the domain connects back the moment
@@ -65,11 +64,13 @@ static void report(void *arg, enum lwiperf_report_type type, const ip_addr_t *lo
     last_times = now;
 }
 
-void iperf_start(bool *ipv4, bool *ipv6)
+bool iperf_start(void)
 {
+    void *session;
+
     LOCK_TCPIP_CORE();
     xen_vcpu_times(&last_times);
-    *ipv4 = lwiperf_start_tcp_server(IP4_ADDR_ANY, IPERF_PORT, report, NULL) != NULL;
-    *ipv6 = lwiperf_start_tcp_server(IP6_ADDR_ANY, IPERF_PORT, report, NULL) != NULL;
+    session = lwiperf_start_tcp_server(IP_ANY_TYPE, IPERF_PORT, report, NULL);
     UNLOCK_TCPIP_CORE();
+    return session != NULL;
 }

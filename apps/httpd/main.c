@@ -30,16 +30,10 @@ KERNEL_PARAM_ULONG(
     "seconds an HTTP connection may stay idle, take over a request head, or take as a "
     "grace period for a body that must then keep a minimum rate (0: no limit)");
 
-/* "IPv4 and IPv6", "IPv4 only" or "IPv6 only": what a service listens on. */
-static const char *versions(bool ipv4, bool ipv6)
-{
-    return !ipv4 ? "IPv6 only" : !ipv6 ? "IPv4 only" : "IPv4 and IPv6";
-}
-
 int app_main(void)
 {
-    int listen_fds[SERVER_LISTENERS];
-    bool iperf4, iperf6;
+    int listen_fd;
+    bool ipv6;
 
     if (port == 0 || port > 65535) {
         printk("httpd: port %lu is not a TCP port\n", port);
@@ -53,18 +47,17 @@ int app_main(void)
         printk("httpd: no address after %u s\n", (unsigned int)(ADDRESS_TIMEOUT_NS / NSEC_PER_SEC));
         return 1;
     }
-    if (server_listen(port, listen_fds) == 0) {
+    listen_fd = server_listen(port, &ipv6);
+    if (listen_fd < 0) {
         printk("httpd: cannot listen on port %lu\n", port);
         return 1;
     }
-    printk("httpd: listening on port %lu, %s\n", port,
-           versions(listen_fds[0] >= 0, listen_fds[1] >= 0));
-    iperf_start(&iperf4, &iperf6);
-    if (iperf4 || iperf6)
-        printk("httpd: iperf 2 server on port %u, %s\n", IPERF_PORT, versions(iperf4, iperf6));
+    printk("httpd: listening on port %lu, %s\n", port, ipv6 ? "IPv4 and IPv6" : "IPv4 only");
+    if (iperf_start())
+        printk("httpd: iperf 2 server on port %u, IPv4 and IPv6\n", IPERF_PORT);
     else
         printk("httpd: no room for the iperf 2 server\n");
-    server_run(listen_fds, (uint64_t)timeout_s * 1000);
+    server_run(listen_fd, (uint64_t)timeout_s * 1000);
     printk("httpd: poll failed; stopping\n");
     return 1;
 }

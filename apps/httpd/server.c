@@ -39,9 +39,8 @@ struct connection {
 };
 
 static struct connection connections[SERVER_MAX_CONNECTIONS];
-/* fds[0..SERVER_LISTENERS) are the listening sockets; fds[SERVER_LISTENERS + i] is
- * polled_connections[i]'s. */
-static struct pollfd fds[SERVER_LISTENERS + SERVER_MAX_CONNECTIONS];
+/* fds[0] is the listening socket; fds[1 + i] is polled_connections[i]'s. */
+static struct pollfd fds[1 + SERVER_MAX_CONNECTIONS];
 static struct connection *polled_connections[SERVER_MAX_CONNECTIONS];
 static struct server_stats stats;
 static uint64_t requests_of_closed; /* answered on connections now closed */
@@ -53,42 +52,40 @@ static char body_in[BODY_READ_SIZE];
 /* A socket of family listening at addr (len bytes), or -1. */
 static int listen_at(int family, const void *addr, socklen_t len)
 {
-    int fd = socket(family, SOCK_STREAM, 0), one = 1;
+    int fd = socket(family, SOCK_STREAM, 0), one = 1, zero = 0;
 
     if (fd < 0)
         return -1;
     /* So that a restarted server need not wait out the old one's connections. */
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    /* IPv6 only: IPv4 has a socket of its own (server.h says why). */
-    if (family == AF_INET6)
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-    if (bind(fd, addr, len) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
+    /* An IPv6 socket takes IPv4 too, whatever the system's default (server.h). */
+    if ((family == AF_INET6 &&
+         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0) ||
+        bind(fd, addr, len) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
         sock_close(fd);
         return -1;
     }
     return fd;
 }
 
-unsigned int server_listen(unsigned int port, int listen_fds[SERVER_LISTENERS])
+int server_listen(unsigned int port, bool *ipv6)
 {
     struct sockaddr_in any4;
     struct sockaddr_in6 any6;
-    socklen_t len = sizeof(any4);
+    int fd;
 
+    memset(&any6, 0, sizeof(any6)); /* the address :: */
+    any6.sin6_family = AF_INET6;
+    any6.sin6_port = htons(port);
+    fd = listen_at(AF_INET6, &any6, sizeof(any6));
+    *ipv6 = fd >= 0;
+    if (fd >= 0)
+        return fd;
     memset(&any4, 0, sizeof(any4));
     any4.sin_family = AF_INET;
     any4.sin_port = htons(port);
     any4.sin_addr.s_addr = htonl(INADDR_ANY);
-    listen_fds[0] = listen_at(AF_INET, &any4, sizeof(any4));
-    /* Port 0 (any free port): IPv6 takes the one IPv4 was given. */
-    if (listen_fds[0] >= 0 && port == 0 &&
-        getsockname(listen_fds[0], (struct sockaddr *)&any4, &len) == 0)
-        port = ntohs(any4.sin_port);
-    memset(&any6, 0, sizeof(any6)); /* the address :: */
-    any6.sin6_family = AF_INET6;
-    any6.sin6_port = htons(port);
-    listen_fds[1] = listen_at(AF_INET6, &any6, sizeof(any6));
-    return (listen_fds[0] >= 0) + (listen_fds[1] >= 0);
+    return listen_at(AF_INET, &any4, sizeof(any4));
 }
 
 void server_stats(struct server_stats *out)
@@ -299,20 +296,17 @@ static bool connection_expire(struct connection *c, uint64_t now)
  * *sending whether a connection has output waiting, and in *wait_ms how long poll
  * may wait before a connection's time is up (-1: no limit).
  */
-static unsigned int poll_set(const int listen_fds[SERVER_LISTENERS], bool *sending, int *wait_ms)
+static unsigned int poll_set(int listen_fd, bool *sending, int *wait_ms)
 {
-    unsigned int n = SERVER_LISTENERS;
+    unsigned int n = 1;
     uint64_t now = sock_now_ms();
 
     *sending = false;
     *wait_ms = -1;
 
-    /* A listener that is -1 is passed over by poll. */
-    for (unsigned int i = 0; i < SERVER_LISTENERS; i++) {
-        fds[i].fd = listen_fds[i];
-        fds[i].events = POLLIN;
-        fds[i].revents = 0;
-    }
+    fds[0].fd = listen_fd;
+    fds[0].events = POLLIN;
+    fds[0].revents = 0;
     for (unsigned int i = 0; i < SERVER_MAX_CONNECTIONS; i++) {
         struct connection *c = &connections[i];
         const char *out;
@@ -335,13 +329,13 @@ static unsigned int poll_set(const int listen_fds[SERVER_LISTENERS], bool *sendi
         fds[n].fd = c->fd;
         fds[n].events = events;
         fds[n].revents = 0;
-        polled_connections[n - SERVER_LISTENERS] = c;
+        polled_connections[n - 1] = c;
         n++;
     }
     return n;
 }
 
-int server_run(const int listen_fds[SERVER_LISTENERS], uint64_t timeout_ms)
+int server_run(int listen_fd, uint64_t timeout_ms)
 {
     timeout = timeout_ms;
     for (unsigned int i = 0; i < SERVER_MAX_CONNECTIONS; i++)
@@ -349,7 +343,7 @@ int server_run(const int listen_fds[SERVER_LISTENERS], uint64_t timeout_ms)
     for (;;) {
         bool sending;
         int wait_ms;
-        unsigned int n = poll_set(listen_fds, &sending, &wait_ms);
+        unsigned int n = poll_set(listen_fd, &sending, &wait_ms);
 
         /*
          * lwIP says a socket is writable again only once its own data is acknowledged:
@@ -363,8 +357,8 @@ int server_run(const int listen_fds[SERVER_LISTENERS], uint64_t timeout_ms)
                 continue;
             return -1;
         }
-        for (unsigned int i = SERVER_LISTENERS; i < n; i++) {
-            struct connection *c = polled_connections[i - SERVER_LISTENERS];
+        for (unsigned int i = 1; i < n; i++) {
+            struct connection *c = polled_connections[i - 1];
             bool ok = true;
 
             if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
@@ -372,8 +366,7 @@ int server_run(const int listen_fds[SERVER_LISTENERS], uint64_t timeout_ms)
             if (!ok || !connection_progress(c))
                 connection_close(c);
         }
-        for (unsigned int i = 0; i < SERVER_LISTENERS; i++)
-            if (listen_fds[i] >= 0 && (fds[i].revents & POLLIN))
-                connection_accept(listen_fds[i]);
+        if (fds[0].revents & POLLIN)
+            connection_accept(listen_fd);
     }
 }

@@ -21,6 +21,7 @@
 #ifndef APPS_HTTPD_SERVER_H
 #define APPS_HTTPD_SERVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define SERVER_MAX_CONNECTIONS 128
@@ -35,21 +36,19 @@ struct server_stats {
 };
 
 /*
- * Sockets listening on TCP port (0: any free one), on any address: IPv4 in
- * listen_fds[0], IPv6 in listen_fds[1], -1 where that fails (a system without IPv6).
- * Two sockets, not one IPv6 socket that takes IPv4 too: lwIP 2.1.3 offers that
- * (IPV6_V6ONLY off), but on the rig such a socket stopped answering new IPv4
- * connections after a few hundred in a row, likely lwIP's TIME-WAIT since mended
- * (net/tcp_time_wait.c) but not tried again. Returns how many listen.
+ * A socket listening on TCP port (0: any free one), on any address of either IP
+ * version: an IPv6 socket bound to :: with IPV6_V6ONLY off, which takes IPv4
+ * connections too (lwIP's accept gives their peers as AF_INET addresses, Linux's as
+ * IPv4-mapped IPv6 ones). Where IPv6 is missing (a host without it), an IPv4 socket;
+ * *ipv6 says which. Returns the socket, or -1.
  */
-#define SERVER_LISTENERS 2
-unsigned int server_listen(unsigned int port, int listen_fds[SERVER_LISTENERS]);
+int server_listen(unsigned int port, bool *ipv6);
 
 /*
- * Serve connections on the listeners until poll fails; returns -1 then. timeout_ms
- * is the idle timeout above; 0: none.
+ * Serve connections on the listening socket until poll fails; returns -1 then.
+ * timeout_ms is the idle timeout above; 0: none.
  */
-int server_run(const int listen_fds[SERVER_LISTENERS], uint64_t timeout_ms);
+int server_run(int listen_fd, uint64_t timeout_ms);
 
 void server_stats(struct server_stats *out);
 

@@ -557,27 +557,25 @@ static const struct unit_test tests[] = {
 /* A server in a child process on a free port, with timeout_ms; its pid, or -1. */
 static pid_t server_start(uint64_t timeout_ms, unsigned short *port_out)
 {
-    struct sockaddr_in addr;
+    struct sockaddr_storage addr;
     socklen_t len = sizeof(addr);
-    int fds[SERVER_LISTENERS];
+    bool ipv6;
+    int fd = server_listen(0, &ipv6);
     pid_t server;
 
-    /* Any free port; both listeners on it. */
-    if (server_listen(0, fds) == 0 || fds[0] < 0 ||
-        getsockname(fds[0], (struct sockaddr *)&addr, &len) < 0) {
+    if (fd < 0 || getsockname(fd, (struct sockaddr *)&addr, &len) < 0) {
         perror("server_listen");
         return -1;
     }
-    *port_out = ntohs(addr.sin_port);
+    *port_out = ntohs(addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
+                                                 : ((struct sockaddr_in *)&addr)->sin_port);
     server = fork();
     if (server == 0) {
         /* The server ends with this test, however the test ends. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        _exit(server_run(fds, timeout_ms) == 0 ? 0 : 2);
+        _exit(server_run(fd, timeout_ms) == 0 ? 0 : 2);
     }
-    for (int i = 0; i < SERVER_LISTENERS; i++)
-        if (fds[i] >= 0)
-            close(fds[i]);
+    close(fd);
     return server;
 }
 
