@@ -13,6 +13,7 @@
 #   rig_http_send ADDR PORT < <(printf 'GET...') # raw bytes in, the response out
 #   rig_http_put URL LENGTH < <(head -c LENGTH /dev/urandom) # an upload streamed
 #   rig_net_syns_resent               # how many SYNs dom0 has sent again, so far
+#   rig_net_tcp_resets                # dom0's counters of resets and aborts, logged
 #   rig_net_vif                       # the domain's backend interfaces (vifD.N)
 #   rig_net_attach 'mac=00:16:3e:00:00:02' # xl network-attach, on xenbr0 by default
 #   rig_net_detach 1                  # xl network-detach by device id or MAC
@@ -151,6 +152,19 @@ rig_net_syns_resent() {
     [ -n "$RIG_NET_SYNS_RESENT" ] && return 0
     rig_log "error: dom0's /proc/net/netstat has no TCPSynRetrans"
     return 1
+}
+
+# rig_net_tcp_resets
+# Logs dom0's TCP counters, since it booted, that say who cut connections short:
+# resets sent and connections reset (Tcp's OutRsts, EstabResets, AttemptFails, from
+# /proc/net/snmp), connections dom0 aborted (TcpExt's TCPAbortOn*) and listen queue
+# overflows (/proc/net/netstat). Each file has a line of names, then one of values,
+# per protocol. For a failure message: a transfer ended early was cut by one side.
+rig_net_tcp_resets() {
+    rig_log "dom0's TCP counters:$(awk 'FNR % 2 == 1 { split($0, names); next }
+        names[1] ~ /^Tcp/ { for (i = 2; i <= NF; i++)
+            if (names[i] ~ /^(OutRsts|EstabResets|AttemptFails|TCPAbortOn[A-Za-z]+|ListenOverflows|ListenDrops)$/)
+                printf " %s %s", names[i], $i }' /proc/net/snmp /proc/net/netstat 2>/dev/null)"
 }
 
 # The HTTP client: curl, without a config file (-q), quiet but for errors (in
