@@ -240,6 +240,15 @@ static bool connection_progress(struct connection *c)
                 c->error = errno;
                 return false;
             }
+            /*
+             * Refused with nothing of ours waiting for the client: the stack had no
+             * buffer, all of them held by other connections, and the client is not
+             * what stops this one. Such a wait is not idleness: under 100 transfers
+             * at once on a slow host, connections sat on their headers for the whole
+             * timeout and were closed.
+             */
+            if (n < 0 && sock_send_queue_empty(c->fd))
+                c->moved_ms = sock_now_ms();
             if (n > 0) {
                 session_sent(s, n);
                 c->moved_ms = sock_now_ms();

@@ -8,13 +8,13 @@
  * So that clients that hold a connection and do nothing cannot keep others out, a
  * connection is closed once it has moved no byte either way for the idle timeout
  * (a kept connection waiting for its next request, a stalled upload, a client that
- * reads nothing), once a request's head has been coming for that long without
- * ending (a client sending it a byte now and then), and once a request's body falls
- * behind a minimum average rate after a grace period of that long (a body sent a
- * byte now and then; deadline.h); a request cut short is answered 408 first, and
- * every such close is counted in timed_out.
- * A connection that ends with an error (reset by the peer, aborted because its
- * interface went away) is logged in one line:
+ * reads nothing; not a response waiting for the stack's buffers, which other
+ * connections hold, with nothing of its own in flight), once a request's head has been coming for
+ * that long without ending (a client sending it a byte now and then), and once a request's body
+ * falls behind a minimum average rate after a grace period of that long (a body sent a byte now and
+ * then; deadline.h); a request cut short is answered 408 first, and every such close is counted in
+ * timed_out. A connection that ends with an error (reset by the peer, aborted because its interface
+ * went away) is logged in one line:
  *
  *   httpd: connection from 10.0.0.1:41234 ended: ECONNABORTED
  */

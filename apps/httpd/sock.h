@@ -11,6 +11,8 @@
  *   sock_now_ms()                    a clock in milliseconds that only goes forward
  *   sock_log(line)                   one line to the log (the console, or stderr)
  *   errno_name(err)                  "ECONNRESET" (lib/errno.c: the numbers are Linux's)
+ *   sock_send_queue_empty(fd)        nothing sent on fd waits to be sent or acknowledged
+ *                                    (lwIP's pcb; Linux's SIOCOUTQ)
  */
 #ifndef APPS_HTTPD_SOCK_H
 #define APPS_HTTPD_SOCK_H
@@ -24,6 +26,9 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 #include "lib/string.h"
@@ -41,6 +46,13 @@ static inline uint64_t sock_now_ms(void)
     return (uint64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+static inline bool sock_send_queue_empty(int fd)
+{
+    int queued;
+
+    return ioctl(fd, SIOCOUTQ, &queued) == 0 && queued == 0;
+}
+
 static inline void sock_log(const char *line)
 {
     if (write(2, line, strlen(line)) < 0 || write(2, "\n", 1) < 0)
@@ -51,20 +63,22 @@ static inline void sock_log(const char *line)
 #include "lib/printk.h"
 #include "lwip/sockets.h"
 #include "net/addr_text.h"
+#include "net/socket_queue.h"
 #include "xen/time.h"
 /* lwIP gives its calls their usual names only to whoever asks (net/lwipopts.h keeps
  * LWIP_COMPAT_SOCKETS off for the rest of the kernel): the server asks here. */
-#define socket      lwip_socket
-#define bind        lwip_bind
-#define listen      lwip_listen
-#define accept      lwip_accept
-#define recv        lwip_recv
-#define send        lwip_send
-#define setsockopt  lwip_setsockopt
-#define getsockname lwip_getsockname
-#define poll        lwip_poll
-#define sock_close  lwip_close
-#define sock_ntop   net_inet_ntop
+#define socket                lwip_socket
+#define bind                  lwip_bind
+#define listen                lwip_listen
+#define accept                lwip_accept
+#define recv                  lwip_recv
+#define send                  lwip_send
+#define setsockopt            lwip_setsockopt
+#define getsockname           lwip_getsockname
+#define poll                  lwip_poll
+#define sock_close            lwip_close
+#define sock_ntop             net_inet_ntop
+#define sock_send_queue_empty net_socket_send_queue_empty
 
 static inline uint64_t sock_now_ms(void)
 {
