@@ -269,9 +269,7 @@ int nf_tx_submit(struct netfront *nf, struct netfront_tx *tx)
     }
     nf->stats.tx_copied += copied;
     if (whole_copy)
-        owner = stand_in_for(tx, len);
-    owner->holds = 0;
-    owner->status = 0;
+        owner = stand_in_for(tx, len); /* its holds and status start at 0, as tx's did */
     for (unsigned int i = 0; i < n; i++) {
         uint16_t id;
         netif_tx_request_t *req = net_tx_start(&nf->tx, &id);
