@@ -48,19 +48,15 @@ netbench__ab() {
 }
 
 # netbench__state DOMAIN: one line of NAME=VALUE: dom0's uptime in seconds, the CPU
-# seconds of dom0's and DOMAIN's vCPUs, and some of dom0's TCP counters.
+# seconds of dom0's and DOMAIN's vCPUs, and some of dom0's TCP counters (tcp.NAME).
 netbench__state() {
     local cpu tcp up
     cpu=$(rig__xl vcpu-list 2>/dev/null |
         awk -v d="$1" '$1 == "Domain-0" { z += $6 } $1 == d { u += $6 } END { printf "dom0=%s domain=%s", z + 0, u + 0 }')
-    # /proc/net/snmp and netstat: a line of names, then a line of values, per protocol.
-    tcp=$(awk 'FNR % 2 == 1 { split($0, names); next }
-               names[1] ~ /^Tcp/ { for (i = 2; i <= NF; i++) printf "%s%s=%s\n", names[1], names[i], $i }' \
-        /proc/net/snmp /proc/net/netstat 2>/dev/null |
-        grep -E '^(Tcp:(RetransSegs|InSegs|OutSegs)|TcpExt:(TCPOFOQueue|TCPDSACKOldSent|TCPTimeouts|TCPLostRetransmit))=' |
-        xargs)
+    tcp=$(rig_net_tcp_counters InSegs OutSegs RetransSegs TCPLostRetransmit TCPTimeouts \
+        TCPDSACKOldSent TCPOFOQueue | awk '{ printf " tcp.%s=%s", $1, $2 }')
     read -r up _ </proc/uptime
-    echo "wall=$up $cpu $tcp"
+    echo "wall=$up $cpu$tcp"
 }
 
 # netbench__cost BEFORE AFTER: the iperf cost line from two netbench__state lines.
@@ -74,7 +70,7 @@ netbench__cost() {
             now["dom0"] - was["dom0"], now["domain"] - was["domain"]
         for (i = 1; i <= n; i++) {
             k = order[i]
-            if (k ~ /^Tcp/) { name = k; sub(/^TcpExt:|^Tcp:/, "", name); printf " %s +%d", name, now[k] - was[k] }
+            if (k ~ /^tcp\./) printf " %s +%d", substr(k, 5), now[k] - was[k]
         }
         printf "\n"
     }'

@@ -12,6 +12,7 @@
 #   rig_http_concurrent URL 100       # 100 requests at once: how many came back whole
 #   rig_http_send ADDR PORT < <(printf 'GET...') # raw bytes in, the response out
 #   rig_http_put URL LENGTH < <(head -c LENGTH /dev/urandom) # an upload streamed
+#   rig_net_tcp_counters InSegs OutRsts # dom0's TCP counters of those names
 #   rig_net_syns_resent               # how many SYNs dom0 has sent again, so far
 #   rig_net_tcp_resets                # dom0's counters of resets and aborts, logged
 #   rig_net_vif                       # the domain's backend interfaces (vifD.N)
@@ -139,16 +140,25 @@ rig_ping() {
     [ "$RIG_PING_ANSWERED" -gt 0 ] || { rig_log "error: $addr answered no ping"; return 1; }
 }
 
+# rig_net_tcp_counters NAME...
+# Prints "NAME VALUE", a line each, for those of dom0's TCP counters since it booted:
+# Tcp's in /proc/net/snmp (InSegs, OutRsts...), TcpExt's in /proc/net/netstat
+# (TCPSynRetrans...). Each file has a line of names, then one of values, per protocol.
+rig_net_tcp_counters() {
+    awk -v want=" $* " 'FNR % 2 == 1 { split($0, names); next }
+        names[1] ~ /^Tcp/ { for (i = 2; i <= NF; i++)
+            if (index(want, " " names[i] " ")) print names[i], $i }' \
+        /proc/net/snmp /proc/net/netstat 2>/dev/null
+}
+
 # rig_net_syns_resent
 # Sets RIG_NET_SYNS_RESENT to the number of SYNs dom0's TCP has sent again since it
 # booted, each because the one before went unanswered for its timeout (a second at
-# first): TcpExt's TCPSynRetrans in /proc/net/netstat, where a first TcpExt line
-# names the counters and a second holds their values. The difference over a few
-# connections says whether any of them had to ask twice.
+# first): TcpExt's TCPSynRetrans. The difference over a few connections says whether
+# any of them had to ask twice.
 rig_net_syns_resent() {
-    RIG_NET_SYNS_RESENT=$(awk '$1 == "TcpExt:" {
-        if (!col) { for (i = 2; i <= NF; i++) if ($i == "TCPSynRetrans") col = i }
-        else { print $col; exit } }' /proc/net/netstat)
+    local name
+    read -r name RIG_NET_SYNS_RESENT < <(rig_net_tcp_counters TCPSynRetrans)
     [ -n "$RIG_NET_SYNS_RESENT" ] && return 0
     rig_log "error: dom0's /proc/net/netstat has no TCPSynRetrans"
     return 1
@@ -156,15 +166,13 @@ rig_net_syns_resent() {
 
 # rig_net_tcp_resets
 # Logs dom0's TCP counters, since it booted, that say who cut connections short:
-# resets sent and connections reset (Tcp's OutRsts, EstabResets, AttemptFails, from
-# /proc/net/snmp), connections dom0 aborted (TcpExt's TCPAbortOn*) and listen queue
-# overflows (/proc/net/netstat). Each file has a line of names, then one of values,
-# per protocol. For a failure message: a transfer ended early was cut by one side.
+# resets sent and connections reset, connections dom0 aborted and listen queue
+# overflows. For a failure message: a transfer ended early was cut by one side.
 rig_net_tcp_resets() {
-    rig_log "dom0's TCP counters:$(awk 'FNR % 2 == 1 { split($0, names); next }
-        names[1] ~ /^Tcp/ { for (i = 2; i <= NF; i++)
-            if (names[i] ~ /^(OutRsts|EstabResets|AttemptFails|TCPAbortOn[A-Za-z]+|ListenOverflows|ListenDrops)$/)
-                printf " %s %s", names[i], $i }' /proc/net/snmp /proc/net/netstat 2>/dev/null)"
+    local counters
+    counters=$(rig_net_tcp_counters OutRsts EstabResets AttemptFails ListenOverflows ListenDrops \
+        TCPAbortOnData TCPAbortOnClose TCPAbortOnMemory TCPAbortOnTimeout TCPAbortOnLinger)
+    rig_log "dom0's TCP counters: ${counters//$'\n'/ }"
 }
 
 # The HTTP client: curl, without a config file (-q), quiet but for errors (in
