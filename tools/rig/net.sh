@@ -14,7 +14,7 @@
 #   rig_http_put URL LENGTH < <(head -c LENGTH /dev/urandom) # an upload streamed
 #   rig_net_tcp_counters InSegs OutRsts # dom0's TCP counters of those names
 #   rig_net_syns_resent               # how many SYNs dom0 has sent again, so far
-#   rig_net_tcp_resets                # dom0's counters of resets and aborts, logged
+#   rig_net_tcp_report                # dom0's counters of resets, aborts and drops, logged
 #   rig_net_vif                       # the domain's backend interfaces (vifD.N)
 #   rig_net_attach 'mac=00:16:3e:00:00:02' # xl network-attach, on xenbr0 by default
 #   rig_net_detach 1                  # xl network-detach by device id or MAC
@@ -164,14 +164,16 @@ rig_net_syns_resent() {
     return 1
 }
 
-# rig_net_tcp_resets
-# Logs dom0's TCP counters, since it booted, that say who cut connections short:
-# resets sent and connections reset, connections dom0 aborted and listen queue
-# overflows. For a failure message: a transfer ended early was cut by one side.
-rig_net_tcp_resets() {
+# rig_net_tcp_report
+# Logs dom0's TCP counters, since it booted, that say who cut connections short or
+# held them up: resets sent and connections reset, connections dom0 aborted, listen
+# queue overflows, and segments it dropped for want of memory. For a failure message:
+# a transfer ended early was cut by one side, or stalled.
+rig_net_tcp_report() {
     local counters
     counters=$(rig_net_tcp_counters OutRsts EstabResets AttemptFails ListenOverflows ListenDrops \
-        TCPAbortOnData TCPAbortOnClose TCPAbortOnMemory TCPAbortOnTimeout TCPAbortOnLinger)
+        TCPAbortOnData TCPAbortOnClose TCPAbortOnMemory TCPAbortOnTimeout TCPAbortOnLinger \
+        TCPMemoryPressures PruneCalled TCPRcvQDrop TCPOFODrop)
     rig_log "dom0's TCP counters: ${counters//$'\n'/ }"
 }
 
