@@ -70,7 +70,7 @@ DOM0_RIG_LIBS=(scenario-main.sh scenario-lib.sh clock.sh log-pump.sh disks.sh ne
 # The hotplug scripts of the rig's own, which go into /etc/xen/scripts beside Debian's.
 DOM0_RIG_HOTPLUG=(disk-hotplug)
 DOM0_RIG_FILES=(init dom0-cache.sh "${DOM0_RIG_LIBS[@]}" "${DOM0_RIG_HOTPLUG[@]}")
-DOM0_HELPERS=(grant-read sigmask)
+DOM0_HELPERS=(grant-read sigmask log-pump)
 DOM0_LIBDIR=usr/lib/x86_64-linux-gnu
 
 dom0_cache__say() {
