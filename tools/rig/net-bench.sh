@@ -18,7 +18,9 @@
 # seconds dom0's and the domain's vCPUs ran (xl vcpu-list; the rig has one physical
 # CPU, so what is left of the wall time is idle) and how dom0's TCP counters moved
 # (its retransmissions when it sends; out-of-order and duplicate segments when it
-# receives, signs of a segment the domain lost and sent again). The figures stay
+# receives, signs of a segment the domain lost and sent again), and how many frames
+# crossed the domain's vif each way and their average size (dom0 pays per frame: a
+# domain that sends or acknowledges in smaller frames costs it more). The figures stay
 # the same; a slow run can be told apart from an unlucky one.
 #
 # Settings (environment): NETBENCH_SECONDS (default 10), how long each iperf direction
@@ -48,15 +50,21 @@ netbench__ab() {
 }
 
 # netbench__state DOMAIN: one line of NAME=VALUE: dom0's uptime in seconds, the CPU
-# seconds of dom0's and DOMAIN's vCPUs, and some of dom0's TCP counters (tcp.NAME).
+# seconds of dom0's and DOMAIN's vCPUs, some of dom0's TCP counters (tcp.NAME), and
+# the frames and bytes of DOMAIN's first vif as dom0 counts them (vif.rx_*: from the
+# domain; vif.tx_*: to it).
 netbench__state() {
-    local cpu tcp up
+    local cpu tcp up vif="" stats c v
     cpu=$(rig__xl vcpu-list 2>/dev/null |
         awk -v d="$1" '$1 == "Domain-0" { z += $6 } $1 == d { u += $6 } END { printf "dom0=%s domain=%s", z + 0, u + 0 }')
     tcp=$(rig_net_tcp_counters InSegs OutSegs RetransSegs TCPLostRetransmit TCPTimeouts \
         TCPDSACKOldSent TCPOFOQueue | awk '{ printf " tcp.%s=%s", $1, $2 }')
+    stats=/sys/class/net/vif$(rig__xl domid "$1" 2>/dev/null).0/statistics
+    for c in rx_packets rx_bytes tx_packets tx_bytes; do
+        read -r v 2>/dev/null <"$stats/$c" && vif+=" vif.$c=$v"
+    done
     read -r up _ </proc/uptime
-    echo "wall=$up $cpu$tcp"
+    echo "wall=$up $cpu$tcp$vif"
 }
 
 # netbench__cost BEFORE AFTER: the iperf cost line from two netbench__state lines.
@@ -71,6 +79,13 @@ netbench__cost() {
         for (i = 1; i <= n; i++) {
             k = order[i]
             if (k ~ /^tcp\./) printf " %s +%d", substr(k, 5), now[k] - was[k]
+        }
+        if ("vif.rx_packets" in now) {
+            rx = now["vif.rx_packets"] - was["vif.rx_packets"]
+            tx = now["vif.tx_packets"] - was["vif.tx_packets"]
+            printf "; the vif: %d frames from the domain (%d bytes on average), %d to it (%d)",
+                rx, rx ? (now["vif.rx_bytes"] - was["vif.rx_bytes"]) / rx : 0,
+                tx, tx ? (now["vif.tx_bytes"] - was["vif.tx_bytes"]) / tx : 0
         }
         printf "\n"
     }'
