@@ -14,14 +14,17 @@
 # keeps them open), http_large_mbps (MB/s of the file /large, one request at a time),
 # mem_100_conns_mib (netbench_memory).
 #
-# Around the iperf run, a line "rig: iperf cost: ..." says what each side spent: the CPU
+# Around the iperf run, lines "rig: iperf cost, ...: ..." say what each side spent, one
+# line per direction (netbench__watch_turn finds where the domain's half begins): the CPU
 # seconds dom0's and the domain's vCPUs ran (xl vcpu-list; the rig has one physical
 # CPU, so what is left of the wall time is idle) and how dom0's TCP counters moved
 # (its retransmissions when it sends; out-of-order and duplicate segments when it
 # receives, signs of a segment the domain lost and sent again), and how many frames
 # crossed the domain's vif each way and their average size (dom0 pays per frame: a
-# domain that sends or acknowledges in smaller frames costs it more). The figures stay
-# the same; a slow run can be told apart from an unlucky one.
+# domain that sends or acknowledges in smaller frames costs it more), and how many
+# interrupts the vif's event channels raised in dom0 (each notification from the
+# domain is one). The figures stay the same; a slow run can be told apart from an
+# unlucky one.
 #
 # Settings (environment): NETBENCH_SECONDS (default 10), how long each iperf direction
 # and each ab run measures.
@@ -54,17 +57,45 @@ netbench__ab() {
 # the frames and bytes of DOMAIN's first vif as dom0 counts them (vif.rx_*: from the
 # domain; vif.tx_*: to it).
 netbench__state() {
-    local cpu tcp up vif="" stats c v
+    local cpu tcp up vif="" vifname stats c v
     cpu=$(rig__xl vcpu-list 2>/dev/null |
         awk -v d="$1" '$1 == "Domain-0" { z += $6 } $1 == d { u += $6 } END { printf "dom0=%s domain=%s", z + 0, u + 0 }')
     tcp=$(rig_net_tcp_counters InSegs OutSegs RetransSegs TCPLostRetransmit TCPTimeouts \
         TCPDSACKOldSent TCPOFOQueue | awk '{ printf " tcp.%s=%s", $1, $2 }')
-    stats=/sys/class/net/vif$(rig__xl domid "$1" 2>/dev/null).0/statistics
+    vifname=vif$(rig__xl domid "$1" 2>/dev/null).0
+    stats=/sys/class/net/$vifname/statistics
     for c in rx_packets rx_bytes tx_packets tx_bytes; do
         read -r v 2>/dev/null <"$stats/$c" && vif+=" vif.$c=$v"
     done
+    # The vif's interrupts (netback names them vifD.0-q0-tx and -rx, or vifD.0-q0 for one
+    # event channel): what the domain's notifications cost dom0.
+    vif+=$(awk -v v="$vifname-" 'index($NF, v) == 1 { n = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) n += $i; else break
+        tx += $NF ~ /-rx$/ ? 0 : n; rx += $NF ~ /-rx$/ ? n : 0 } END { printf " irq.tx=%d irq.rx=%d", tx, rx }' /proc/interrupts)
     read -r up _ </proc/uptime
     echo "wall=$up $cpu$tcp$vif"
+}
+
+# netbench__watch_turn DOMAIN FILE: while iperf -r runs, writes netbench__state to FILE
+# once the domain's half has begun: when, the bytes to DOMAIN's vif having flowed (1 MB
+# in a tenth of a second), 1 MB from it comes in a tenth of a second (during dom0's
+# half, what the domain sends is ACKs, some KB a tenth). The state splits the two
+# directions within about 0.1 s. Reads two counters a tenth of a second and forks
+# nothing until then.
+netbench__watch_turn() {
+    local stats to from last_to="" last_from="" flowing=""
+    stats=/sys/class/net/vif$(rig__xl domid "$1" 2>/dev/null).0/statistics
+    while read -r to 2>/dev/null <"$stats/tx_bytes" && read -r from 2>/dev/null <"$stats/rx_bytes"; do
+        if [ -n "$last_to" ]; then
+            [ $((to - last_to)) -ge 1000000 ] && flowing=1
+            if [ -n "$flowing" ] && [ $((from - last_from)) -ge 1000000 ]; then
+                netbench__state "$1" >"$2"
+                return 0
+            fi
+        fi
+        last_to=$to last_from=$from
+        rig__sleep 0.1
+    done
+    return 1
 }
 
 # netbench__cost BEFORE AFTER: the iperf cost line from two netbench__state lines.
@@ -86,6 +117,8 @@ netbench__cost() {
             printf "; the vif: %d frames from the domain (%d bytes on average), %d to it (%d)",
                 rx, rx ? (now["vif.rx_bytes"] - was["vif.rx_bytes"]) / rx : 0,
                 tx, tx ? (now["vif.tx_bytes"] - was["vif.tx_bytes"]) / tx : 0
+            printf "; dom0 interrupts for it: %d tx, %d rx", now["irq.tx"] - was["irq.tx"],
+                now["irq.rx"] - was["irq.rx"]
         }
         printf "\n"
     }'
@@ -105,10 +138,22 @@ netbench_measure() {
 
     # iperf's CSV lines: time,sender,port,receiver,port,id,interval,bytes,bits/s. dom0's
     # client sends to the domain; with -r the domain's then sends to dom0's listener.
+    local turn=/run/netbench-turn watcher after
+    rm -f "$turn"
     before=$(netbench__state "$col")
+    netbench__watch_turn "$col" "$turn" &
+    watcher=$!
     out=$(rig__exec timeout $((3 * NETBENCH_SECONDS + 60)) iperf -c "$addr" -t "$NETBENCH_SECONDS" -r -y C 2>&1)
+    after=$(netbench__state "$col")
+    kill "$watcher" 2>/dev/null
+    wait "$watcher"
     printf '%s\n' "$out"
-    rig_log "iperf cost: $(netbench__cost "$before" "$(netbench__state "$col")")"
+    if [ -s "$turn" ]; then
+        rig_log "iperf cost, dom0 sending: $(netbench__cost "$before" "$(cat "$turn")")"
+        rig_log "iperf cost, the domain sending: $(netbench__cost "$(cat "$turn")" "$after")"
+    else
+        rig_log "iperf cost, both ways: $(netbench__cost "$before" "$after")"
+    fi
     tx=$(awk -F, -v a="$addr" 'NF >= 9 && $4 == a { printf "%.1f\n", $9 / 1e6 }' <<<"$out" | tail -n 1)
     rx=$(awk -F, -v a="$addr" 'NF >= 9 && $2 == a { printf "%.1f\n", $9 / 1e6 }' <<<"$out" | tail -n 1)
     netbench__say "$col tcp_tx_mbps ${tx:-failed: $(tail -n 1 <<<"$out")}"
