@@ -20,6 +20,8 @@
 /* The lock's release ends a burst of sending: net/core_lock.c. */
 void net_core_lock(void);
 void net_core_unlock(void);
+/* lwIP's clock (sys_now), in milliseconds: read once per burst (net/core_lock.c). */
+uint32_t net_core_now_ms(void);
 #define LOCK_TCPIP_CORE()   net_core_lock()
 #define UNLOCK_TCPIP_CORE() net_core_unlock()
 /* lwIP's heap (PBUF_RAM, the loopback's copies) is the kernel's: one heap to size and

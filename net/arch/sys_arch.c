@@ -30,7 +30,7 @@ void sys_init(void)
 
 u32_t sys_now(void)
 {
-    return (u32_t)(xen_system_time_ns() / NSEC_PER_MSEC);
+    return net_core_now_ms();
 }
 
 /*
