@@ -2,7 +2,8 @@
 # dom0's side of the network benchmark (tools/bench-net copies this file into its
 # scenario folder as net-bench.lib; its scenarios source it). dom0 runs the clients:
 # busybox ping, iperf 2 and ApacheBench (ab), which the rig's dom0 has with
-# DOM0_BENCH_TOOLS=1 (tools/rig/dom0-cache.sh). Each figure becomes one log line
+# DOM0_BENCH_TOOLS=1 (tools/rig/dom0-cache.sh). Each figure becomes one log line (one
+# per round for the throughput figures)
 #
 #   netbench: COLUMN KEY VALUE
 #   netbench: COLUMN KEY failed: WHY
@@ -14,7 +15,8 @@
 # keeps them open), http_large_mbps (MB/s of the file /large, one request at a time),
 # mem_100_conns_mib (netbench_memory).
 #
-# Around the iperf run, lines "rig: iperf cost, ...: ..." say what each side spent, one
+# Around each iperf run, lines "rig: iperf cost of COLUMN, ...: ..." say what each side
+# spent, one
 # line per direction (netbench__watch_turn finds where the domain's half begins): the CPU
 # seconds dom0's and the domain's vCPUs ran (xl vcpu-list; the rig has one physical
 # CPU, so what is left of the wall time is idle) and how dom0's TCP counters moved
@@ -124,11 +126,11 @@ netbench__cost() {
     }'
 }
 
-# netbench_measure COLUMN ADDR PAGE LARGE: every figure but the memory one, from dom0
-# against the domain at ADDR; ab fetches PAGE (a path whose body is always the same
-# length: ab counts a response of another length as failed) and LARGE (a few MiB).
+# netbench_measure COLUMN ADDR PAGE: ping and the requests a second, from dom0 against
+# the domain at ADDR; ab fetches PAGE (a path whose body is always the same length: ab
+# counts a response of another length as failed).
 netbench_measure() {
-    local col=$1 addr=$2 page=$3 large=$4 out tx rx rate before
+    local col=$1 addr=$2 page=$3
     if rig_ping "$addr" 100 0.1; then
         netbench__say "$col ping_min_ms $RIG_PING_MIN"
         netbench__say "$col ping_avg_ms $RIG_PING_AVG"
@@ -136,9 +138,19 @@ netbench_measure() {
         netbench__say "$col ping_min_ms failed: no answer"
     fi
 
+    netbench__ab "$col" http_rps "http://$addr$page" -t "$NETBENCH_SECONDS" -c 10
+    netbench__ab "$col" http_keepalive_rps "http://$addr$page" -k -t "$NETBENCH_SECONDS" -c 10
+
+}
+
+# netbench_round COLUMN ADDR LARGE: one round of the throughput figures against the
+# domain at ADDR (tools/bench-net takes the median of the rounds): iperf -r, which says
+# tcp_tx_mbps and tcp_rx_mbps and logs what each direction cost, then
+# http_large_mbps, ab fetching LARGE (a few MiB) three times, one at a time.
+netbench_round() {
+    local col=$1 addr=$2 large=$3 out tx rx rate before after watcher turn=/run/netbench-turn
     # iperf's CSV lines: time,sender,port,receiver,port,id,interval,bytes,bits/s. dom0's
     # client sends to the domain; with -r the domain's then sends to dom0's listener.
-    local turn=/run/netbench-turn watcher after
     rm -f "$turn"
     before=$(netbench__state "$col")
     netbench__watch_turn "$col" "$turn" &
@@ -149,18 +161,15 @@ netbench_measure() {
     wait "$watcher"
     printf '%s\n' "$out"
     if [ -s "$turn" ]; then
-        rig_log "iperf cost, dom0 sending: $(netbench__cost "$before" "$(cat "$turn")")"
-        rig_log "iperf cost, the domain sending: $(netbench__cost "$(cat "$turn")" "$after")"
+        rig_log "iperf cost of $col, dom0 sending: $(netbench__cost "$before" "$(cat "$turn")")"
+        rig_log "iperf cost of $col, the domain sending: $(netbench__cost "$(cat "$turn")" "$after")"
     else
-        rig_log "iperf cost, both ways: $(netbench__cost "$before" "$after")"
+        rig_log "iperf cost of $col, both ways: $(netbench__cost "$before" "$after")"
     fi
     tx=$(awk -F, -v a="$addr" 'NF >= 9 && $4 == a { printf "%.1f\n", $9 / 1e6 }' <<<"$out" | tail -n 1)
     rx=$(awk -F, -v a="$addr" 'NF >= 9 && $2 == a { printf "%.1f\n", $9 / 1e6 }' <<<"$out" | tail -n 1)
     netbench__say "$col tcp_tx_mbps ${tx:-failed: $(tail -n 1 <<<"$out")}"
     netbench__say "$col tcp_rx_mbps ${rx:-failed: $(tail -n 1 <<<"$out")}"
-
-    netbench__ab "$col" http_rps "http://$addr$page" -t "$NETBENCH_SECONDS" -c 10
-    netbench__ab "$col" http_keepalive_rps "http://$addr$page" -k -t "$NETBENCH_SECONDS" -c 10
 
     out=$(rig__exec timeout 300 ab -q -n 3 -c 1 "http://$addr$large" 2>&1)
     rate=$(sed -n 's/^Transfer rate: *\([0-9.]*\) .*/\1/p' <<<"$out")
