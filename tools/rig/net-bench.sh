@@ -146,7 +146,8 @@ netbench_measure() {
 # netbench_round COLUMN ADDR LARGE: one round of the throughput figures against the
 # domain at ADDR (tools/bench-net takes the median of the rounds): iperf -r, which says
 # tcp_tx_mbps and tcp_rx_mbps and logs what each direction cost, then
-# http_large_mbps, ab fetching LARGE (a few MiB) three times, one at a time.
+# http_large_mbps, ab fetching LARGE (a few MiB) three times, one at a time, and what
+# that cost.
 netbench_round() {
     local col=$1 addr=$2 large=$3 out tx rx rate before after watcher turn=/run/netbench-turn
     # iperf's CSV lines: time,sender,port,receiver,port,id,interval,bytes,bits/s. dom0's
@@ -171,7 +172,9 @@ netbench_round() {
     netbench__say "$col tcp_tx_mbps ${tx:-failed: $(tail -n 1 <<<"$out")}"
     netbench__say "$col tcp_rx_mbps ${rx:-failed: $(tail -n 1 <<<"$out")}"
 
+    before=$(netbench__state "$col")
     out=$(rig__exec timeout 300 ab -q -n 3 -c 1 "http://$addr$large" 2>&1)
+    rig_log "large file cost of $col: $(netbench__cost "$before" "$(netbench__state "$col")")"
     rate=$(sed -n 's/^Transfer rate: *\([0-9.]*\) .*/\1/p' <<<"$out")
     if [ -n "$rate" ]; then
         netbench__say "$col http_large_mbps $(awk -v k="$rate" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }')"
