@@ -30,6 +30,7 @@ struct connection {
     bool peer_closed;
     int error;                /* errno of the call that failed, 0 if none did */
     char peer[PEER_TEXT_MAX]; /* "10.0.0.1:41234", "[fd00::1]:41234" */
+    bool fill_segments;       /* TCP_NODELAY off: connection_fill_segments */
     uint64_t moved_ms;        /* when a byte last moved either way */
     uint64_t head_ms;         /* when the head being read began */
     uint64_t body_ms;         /* when the body being read began */
@@ -151,6 +152,7 @@ static void connection_accept(int listen_fd)
     }
     /* Responses are written whole; each should leave at once, not wait for an ACK. */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    c->fill_segments = false;
     c->fd = fd;
     c->peer_closed = false;
     c->error = 0;
@@ -204,6 +206,24 @@ static bool connection_read(struct connection *c)
 }
 
 /*
+ * While a response goes on past what is being sent, let the stack hold a short last
+ * segment until the next send fills it (Nagle's algorithm: TCP_NODELAY off, as
+ * TCP_CORK on Linux). A large body then leaves in full segments, which the frontend
+ * merges into frames of up to 64 KiB (session.c sizes the sends to fill one); with
+ * TCP_NODELAY each send's short last segment left at once, and dom0 pays per frame.
+ * The response's last bytes go with TCP_NODELAY back on, at once.
+ */
+static void connection_fill_segments(struct connection *c, bool fill)
+{
+    int nodelay = !fill;
+
+    if (c->fill_segments == fill)
+        return;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof(nodelay));
+    c->fill_segments = fill;
+}
+
+/*
  * Hand buffered input to the session and send what it has, until neither moves;
  * false once the connection is to be closed.
  */
@@ -234,6 +254,7 @@ static bool connection_progress(struct connection *c)
         }
         len = session_output(s, &out);
         if (len) {
+            connection_fill_segments(c, session_output_continues(s, len));
             ssize_t n = send(c->fd, out, len, MSG_DONTWAIT);
 
             if (n < 0 && !would_block()) {

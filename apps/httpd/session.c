@@ -11,12 +11,22 @@
 #include "apps/httpd/status_page.h"
 
 /*
- * Many periods of the /bytes pattern, so that its body is sent from here, with no copy
- * into the session's buffer: 64 KiB less a little, the most one large TCP segment of the
- * frontend carries. Each send is one burst (net/core_lock.c), so with 4 KiB sends
- * a large body went out three segments at a time, and dom0 acknowledged each trio.
+ * What one send of a /bytes body carries at most: 44 segments of 1460 bytes, the most
+ * one large TCP segment of the frontend carries (TCP over IPv4 on a 1500-byte MTU:
+ * 44 segments and their headers come within 64 KiB, 45 do not). Each send is one
+ * burst (net/core_lock.c), and a burst is cut into such frames: with sends of
+ * 65,520 bytes, each left as a full frame and a frame of one segment, and dom0 paid
+ * for half again as many frames. (With 4 KiB sends, a large body went out three
+ * segments at a time.) A send seldom starts on a segment's boundary, but while a
+ * response goes on, the stack holds its last short segment for the next send to fill
+ * (server.c).
  */
-static char pattern_run[SESSION_PATTERN_LEN * 1040];
+#define SEND_MAX (44 * 1460)
+
+/* Periods of the /bytes pattern, enough for a send of SEND_MAX from any offset in it,
+ * so that its body is sent from here, with no copy into the session's buffer. */
+static char pattern_run[SESSION_PATTERN_LEN *
+                        ((SEND_MAX + 2 * SESSION_PATTERN_LEN - 2) / SESSION_PATTERN_LEN)];
 
 void session_init(struct session *s)
 {
@@ -255,7 +265,18 @@ size_t session_output(struct session *s, const char **data)
     if (s->state != SESSION_SENDING || s->pattern_left == 0)
         return 0;
     *data = pattern_run + offset;
+    if (room > SEND_MAX)
+        room = SEND_MAX;
     return s->pattern_left < room ? s->pattern_left : room;
+}
+
+bool session_output_continues(const struct session *s, size_t len)
+{
+    if (s->state != SESSION_SENDING)
+        return false;
+    if (s->out_start < s->out_end)
+        return s->out_end - s->out_start > len || s->pattern_left > 0;
+    return s->pattern_left > len;
 }
 
 void session_sent(struct session *s, size_t n)

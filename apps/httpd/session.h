@@ -8,6 +8,7 @@
  *   session_init(&s);
  *   used = session_receive(&s, data, len);    // bytes taken (0 while sending)
  *   len = session_output(&s, &out);           // the next bytes to send, if any
+ *   more = session_output_continues(&s, len); // the response goes on past them
  *   session_sent(&s, n);                      // n of them are gone
  *   if (session_finished(&s)) close;
  *
@@ -68,6 +69,9 @@ struct session {
 void session_init(struct session *s);
 size_t session_receive(struct session *s, const char *data, size_t len);
 size_t session_output(struct session *s, const char **data);
+/* Whether the response goes on past the len bytes session_output gave: a caller that
+ * sends them may let the stack wait to fill its segments (server.c). */
+bool session_output_continues(const struct session *s, size_t len);
 void session_sent(struct session *s, size_t n);
 bool session_finished(const struct session *s);
 /* Whether the session takes input now (it does not while a response is being sent). */

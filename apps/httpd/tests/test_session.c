@@ -175,6 +175,37 @@ UNIT_TEST(bytes_follow_the_pattern)
     }
 }
 
+/* Every piece of a response but its last says the response goes on. */
+UNIT_TEST(output_says_whether_the_response_goes_on)
+{
+    const char *req = "GET /bytes?n=100000 HTTP/1.1\r\nHost: x\r\n\r\n", *data;
+    size_t n, pieces = 0, sent = 0;
+
+    session_init(&session);
+    CHECK(!session_output_continues(&session, 0));
+    CHECK_INT(session_receive(&session, req, strlen(req)), strlen(req));
+    while ((n = session_output(&session, &data)) > 0) {
+        bool more = session_output_continues(&session, n);
+        bool more_after_half = session_output_continues(&session, n / 2);
+
+        sent += n;
+        pieces++;
+        CHECK(more_after_half || n == 1);
+        session_sent(&session, n);
+        /* The last piece alone is followed by nothing. */
+        CHECK(more == (session_output(&session, &data) > 0));
+    }
+    CHECK(pieces >= 3); /* the head, then the body in runs of the pattern */
+    CHECK(sent > 100000);
+    /* A page sent whole in one piece goes on past nothing. */
+    session_init(&session);
+    req = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    session_receive(&session, req, strlen(req));
+    n = session_output(&session, &data);
+    CHECK(n > 0 && !session_output_continues(&session, n));
+    CHECK(session_output_continues(&session, n - 1));
+}
+
 UNIT_TEST(pipelined_requests_are_answered_in_order)
 {
     const char *text = "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -256,6 +287,7 @@ static const struct unit_test tests[] = {
     UNIT_ENTRY(errors),
     UNIT_ENTRY(bad_n),
     UNIT_ENTRY(bytes_follow_the_pattern),
+    UNIT_ENTRY(output_says_whether_the_response_goes_on),
     UNIT_ENTRY(pipelined_requests_are_answered_in_order),
     UNIT_ENTRY(http_1_0_closes),
     UNIT_ENTRY(upload_is_hashed),
