@@ -5,8 +5,6 @@
 
 #include <stddef.h>
 
-#define NS_PER_MS 1000000u
-
 void burst_clock_begin(struct burst_clock *c, const void *holder)
 {
     c->holder = holder;
@@ -20,14 +18,14 @@ void burst_clock_end(struct burst_clock *c)
 }
 
 uint32_t burst_clock_now_ms(struct burst_clock *c, const void *caller, uint64_t switches,
-                            uint64_t (*read_ns)(void))
+                            uint32_t (*read_ms)(void))
 {
     bool holds = c->holder != NULL && c->holder == caller;
 
     /* A switch since the reading means the holder slept: its burst's time is old. */
     if (holds && c->read && c->switches == switches)
         return c->now_ms;
-    uint32_t now_ms = (uint32_t)(read_ns() / NS_PER_MS);
+    uint32_t now_ms = read_ms();
     if (holds) {
         c->read = true;
         c->switches = switches;

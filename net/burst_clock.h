@@ -29,9 +29,9 @@ void burst_clock_end(struct burst_clock *c);
 /*
  * The time in milliseconds for caller, with the scheduler at switches: the burst's,
  * if caller holds the lock and no thread switch happened since it was read (the
- * holder ran throughout); else read_ns() now, kept as the burst's if caller holds it.
+ * holder ran throughout); else read_ms() now, kept as the burst's if caller holds it.
  */
 uint32_t burst_clock_now_ms(struct burst_clock *c, const void *caller, uint64_t switches,
-                            uint64_t (*read_ns)(void));
+                            uint32_t (*read_ms)(void));
 
 #endif

@@ -31,10 +31,15 @@ void net_core_unlock(void)
     sys_mutex_unlock(&lock_tcpip_core);
 }
 
+static uint32_t clock_ms(void)
+{
+    return (uint32_t)(xen_system_time_ns() / NSEC_PER_MSEC);
+}
+
 uint32_t net_core_now_ms(void)
 {
     struct sched_stats stats;
 
     sched_get_stats(&stats);
-    return burst_clock_now_ms(&burst, thread_current(), stats.switches, xen_system_time_ns);
+    return burst_clock_now_ms(&burst, thread_current(), stats.switches, clock_ms);
 }
